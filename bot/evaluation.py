@@ -1,0 +1,119 @@
+"""Score the engine on a JSONL quality set, through the same path as chat."""
+from __future__ import annotations
+
+import json
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.engine import Engine
+
+
+class EvalFileError(Exception):
+    pass
+
+
+@dataclass
+class EvalItem:
+    q: str
+    articles: list[int]
+    covered: bool
+    must: list[str]
+
+
+def load_questions(path: Path) -> list[EvalItem]:
+    items = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvalFileError(f"{path}: cannot read ({exc})") from exc
+    for no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            items.append(EvalItem(q=str(raw["q"]), articles=[int(a) for a in raw.get("articles", [])],
+                                  covered=bool(raw.get("covered", True)),
+                                  must=[str(m) for m in raw.get("must", [])]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise EvalFileError(f"{path}:{no}: bad line ({exc})") from exc
+    if not items:
+        raise EvalFileError(f"{path}: no questions")
+    return items
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    idx = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[idx]
+
+
+def run_eval(engine: Engine, items: list[EvalItem], k: int = 3) -> dict:
+    results = []
+    hits1 = hitsk = rr = must_ok = must_n = refused = covered_n = uncovered_n = 0
+    latencies = []
+    for item in items:
+        started = time.perf_counter()
+        ans = engine.answer(item.q)
+        ms = (time.perf_counter() - started) * 1000
+        latencies.append(ms)
+        cited = [c.article for c in ans.citations]
+        ranked = [r["article"] for r in ans.ranked]
+        order = cited + [a for a in ranked if a not in cited]
+        row = {"q": item.q, "answer": ans.answer, "covered": ans.covered,
+               "citations": [c.to_dict() for c in ans.citations], "ranked": ans.ranked,
+               "latency_ms": round(ms, 2), "expected": item.articles, "expected_covered": item.covered}
+        if item.covered:
+            covered_n += 1
+            rank = next((i + 1 for i, a in enumerate(order) if a in item.articles), None) if ans.covered else None
+            row["rank"] = rank
+            hits1 += rank == 1
+            hitsk += rank is not None and rank <= k
+            rr += 1 / rank if rank else 0
+            if item.must:
+                must_n += 1
+                ok = ans.covered and all(_norm(m) in _norm(ans.answer) for m in item.must)
+                must_ok += ok
+                row["must_ok"] = ok
+        else:
+            uncovered_n += 1
+            refused += not ans.covered
+        results.append(row)
+    summary = {
+        "questions": len(items),
+        "recall_at_1": round(hits1 / covered_n, 4) if covered_n else None,
+        "recall_at_k": round(hitsk / covered_n, 4) if covered_n else None,
+        "k": k,
+        "mrr": round(rr / covered_n, 4) if covered_n else None,
+        "must_rate": round(must_ok / must_n, 4) if must_n else None,
+        "refusal_rate": round(refused / uncovered_n, 4) if uncovered_n else None,
+        "p50_ms": round(_percentile(latencies, 50), 2),
+        "p95_ms": round(_percentile(latencies, 95), 2),
+    }
+    return {"results": results, "summary": summary}
+
+
+def format_report(report: dict) -> str:
+    lines = []
+    for row in report["results"]:
+        if row["expected_covered"]:
+            if row.get("rank") != 1 or row.get("must_ok") is False:
+                got = row["citations"][0]["article"] if row["citations"] else "refused"
+                lines.append(f"MISS  {row['q']}  expected {row['expected']}  got {got}  "
+                             f"ranked {[r['article'] for r in row['ranked']]}"
+                             + ("  (must phrase missing)" if row.get("must_ok") is False else ""))
+        elif row["covered"]:
+            lines.append(f"FALSE ANSWER  {row['q']}  cited {[c['article'] for c in row['citations']]}")
+    s = report["summary"]
+    lines.append("")
+    lines.append(f"questions {s['questions']}  recall@1 {s['recall_at_1']}  recall@{s['k']} {s['recall_at_k']}  "
+                 f"mrr {s['mrr']}  must {s['must_rate']}  refusal {s['refusal_rate']}  "
+                 f"p50 {s['p50_ms']} ms  p95 {s['p95_ms']} ms")
+    return "\n".join(lines)

@@ -1,0 +1,98 @@
+"""The serving index: documents, chunks, BM25 and the Chroma collection of one build."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.config import Config
+from ingest import store
+from ingest.embeddings import Embedder, expected_fingerprint, make_embedder
+from ingest.lexicon import Lexicon
+from ingest.model import Article, RegDocument
+from ingest.pipeline import load_lexicon
+
+IndexError_ = store.IndexError_
+
+
+@dataclass
+class ChunkRecord:
+    id: str
+    doc_id: str
+    article_no: int
+    item_no: int
+    part: int
+    text: str
+
+
+class KnowledgeIndex:
+    """Read-only view of the serving build. Cheap to query; load once per process."""
+
+    def __init__(self, build: Path, documents: list[RegDocument], chunks: list[ChunkRecord],
+                 bm25, collection, embedder: Embedder, lexicon: Lexicon, manifest: store.Manifest):
+        self.build = build
+        self.documents = {d.doc_id: d for d in documents}
+        self.chunks = chunks
+        self.chunk_row = {c.id: i for i, c in enumerate(chunks)}
+        self.bm25 = bm25
+        self.collection = collection
+        self.embedder = embedder
+        self.lexicon = lexicon
+        self.manifest = manifest
+        self._idf = self._compute_idf()
+
+    @classmethod
+    def open(cls, cfg: Config, embedder: Embedder | None = None,
+             lexicon: Lexicon | None = None) -> "KnowledgeIndex":
+        build = store.current_build(cfg.index_root)
+        if build is None:
+            raise IndexError_("还没有建立知识库索引，请先运行 `python -m bot ingest`。")
+        manifest = store.read_manifest(build)
+        wanted = embedder.fingerprint if embedder else expected_fingerprint(cfg.embedding)
+        if manifest.embedding != wanted:
+            raise IndexError_(
+                f"索引是用 {manifest.embedding} 建立的，当前配置的向量模型是 {wanted}；"
+                "请运行 `python -m bot ingest` 重新建立索引（re-ingest）。")
+        import bm25s
+
+        try:
+            documents = [RegDocument.from_dict(d) for d in
+                         json.loads((build / "documents.json").read_text(encoding="utf-8"))]
+            raw_chunks = json.loads((build / "chunks.json").read_text(encoding="utf-8"))
+            bm25 = bm25s.BM25.load(str(build / "bm25"))
+            collection = store.chroma_client(build / "chroma").get_collection(store.COLLECTION)
+        except Exception as exc:  # any damage to the build means: rebuild it
+            raise IndexError_(f"索引文件损坏（{type(exc).__name__}），请运行 `python -m bot ingest` 重建。") from exc
+        chunks = [ChunkRecord(id=c["id"], doc_id=c["doc_id"], article_no=c["article_no"],
+                              item_no=c["item_no"], part=c["part"], text=c["text"]) for c in raw_chunks]
+        embedder = embedder or make_embedder(cfg.embedding)
+        lexicon = lexicon or load_lexicon(cfg)
+        return cls(build, documents, chunks, bm25, collection, embedder, lexicon, manifest)
+
+    def _compute_idf(self) -> dict[str, float]:
+        """Token → idf over articles (not chunks), used to judge how informative a match is."""
+        df: dict[str, int] = {}
+        articles = 0
+        for doc in self.documents.values():
+            for art in doc.articles:
+                articles += 1
+                for tok in set(self.lexicon.tokens(art.text)):
+                    df[tok] = df.get(tok, 0) + 1
+        n = max(articles, 1)
+        return {tok: float(np.log((n + 1) / (count + 0.5))) for tok, count in df.items()}
+
+    def idf(self, token: str) -> float:
+        return self._idf.get(token, 0.0)
+
+    def in_vocabulary(self, token: str) -> bool:
+        return token in self._idf
+
+    def article(self, doc_id: str, no: int) -> Article | None:
+        doc = self.documents.get(doc_id)
+        return doc.article(no) if doc else None
+
+    @property
+    def default_doc_id(self) -> str:
+        return next(iter(self.documents))

@@ -1,0 +1,1 @@
+"""Ingestion pipeline: read regulations, parse their structure, chunk, embed and index."""

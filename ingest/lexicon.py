@@ -1,0 +1,111 @@
+"""Domain vocabulary: jieba with the user dictionary, stopwords, typo corrections, synonyms.
+
+The same Lexicon tokenizes chunks at ingest and questions at query time, so BM25 sees
+one vocabulary on both sides.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+_WORD_RE = re.compile(r"[\w\u4e00-\u9fff]")
+_CJK_RE = re.compile(r"^[\u4e00-\u9fff]$")
+
+
+class LexiconError(Exception):
+    """A vocabulary file is malformed."""
+
+
+@dataclass
+class Lexicon:
+    stopwords: set[str] = field(default_factory=set)
+    corrections: dict[str, str] = field(default_factory=dict)
+    groups: list[list[str]] = field(default_factory=list)
+    fingerprint: str = ""
+    _tokenizer: jieba.Tokenizer | None = None
+
+    @classmethod
+    def load(cls, userdict: Path | None, synonyms: Path | None, stopwords: Path | None,
+             cache_dir: Path | None = None) -> "Lexicon":
+        digest = hashlib.sha256()
+        tokenizer = jieba.Tokenizer()
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            tokenizer.tmp_dir = str(cache_dir)  # keeps jieba's prefix-dict cache with our data
+        tokenizer.initialize()
+        if userdict and userdict.exists():
+            digest.update(userdict.read_bytes())
+            tokenizer.load_userdict(str(userdict))
+        words: set[str] = set()
+        if stopwords and stopwords.exists():
+            text = stopwords.read_text(encoding="utf-8")
+            digest.update(text.encode())
+            words = {w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")}
+        corrections: dict[str, str] = {}
+        groups: list[list[str]] = []
+        if synonyms and synonyms.exists():
+            raw_bytes = synonyms.read_bytes()
+            digest.update(raw_bytes)
+            try:
+                raw = tomllib.loads(raw_bytes.decode("utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise LexiconError(f"{synonyms}: {exc}") from exc
+            corrections = {str(k): str(v) for k, v in raw.get("corrections", {}).items()}
+            for group in raw.get("group", []):
+                terms = [str(t) for t in group.get("terms", []) if str(t).strip()]
+                if len(terms) >= 2:
+                    groups.append(terms)
+        # Synonym terms must stay whole words for BM25 to match them.
+        for term in {t for g in groups for t in g} | set(corrections.values()):
+            if len(term) > 1:
+                tokenizer.add_word(term, freq=max(tokenizer.FREQ.get(term, 0), 10))
+        return cls(stopwords=words, corrections=corrections, groups=groups,
+                   fingerprint=digest.hexdigest()[:16], _tokenizer=tokenizer)
+
+    @property
+    def tokenizer(self) -> jieba.Tokenizer:
+        if self._tokenizer is None:
+            self._tokenizer = jieba.Tokenizer()
+        return self._tokenizer
+
+    def normalize(self, text: str) -> str:
+        """NFKC (full-width → half-width), lower case, typo corrections."""
+        text = unicodedata.normalize("NFKC", text).lower()
+        for wrong, right in self.corrections.items():
+            if wrong in text and right not in text:
+                text = text.replace(wrong, right)
+        return text
+
+    def words(self, text: str) -> list[str]:
+        """Plain jieba segmentation (used for splitting long sentences)."""
+        return self.tokenizer.lcut(text)
+
+    def tokens(self, text: str) -> list[str]:
+        """BM25 tokens: search-mode segmentation without stopwords, punctuation or lone characters."""
+        text = unicodedata.normalize("NFKC", text).lower()
+        out = []
+        for tok in self.tokenizer.cut_for_search(text):
+            tok = tok.strip()
+            if not tok or tok in self.stopwords or not _WORD_RE.search(tok):
+                continue
+            if _CJK_RE.match(tok):
+                continue  # a lone character ("县", "的") matches everything and means little
+            out.append(tok)
+        return out
+
+    def expansions(self, normalized_query: str) -> list[str]:
+        """Synonyms of the group words found in the (normalized) question."""
+        extra: list[str] = []
+        for group in self.groups:
+            if any(term in normalized_query for term in group):
+                extra.extend(t for t in group if t not in normalized_query and t not in extra)
+        return extra

@@ -1,0 +1,279 @@
+"""Ingest regulations into a new index build; incremental (unchanged chunks keep their
+embeddings) and atomic (the previous build serves until the new one is complete)."""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import re
+import shutil
+import sys
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from bot.config import Config
+from ingest import store
+from ingest.chunk import Chunk, chunk_document
+from ingest.embeddings import Embedder, expected_fingerprint, make_embedder
+from ingest.lexicon import Lexicon
+from ingest.model import RegDocument
+from ingest.parse import DocumentMeta, parse_document
+from ingest.readers import SUPPORTED_SUFFIXES, ReadError, read_lines
+
+log = logging.getLogger(__name__)
+KEEP_OLD_BUILDS = 1  # a process that opened the previous build can keep reading it
+
+
+class IngestError(Exception):
+    """Ingest failed; the previous index (if any) is still serving."""
+
+
+@dataclass
+class IngestReport:
+    build: Path
+    documents: list[dict]
+    chunks: int
+    embedded: int
+    reused: int
+    seconds: float
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_lexicon(cfg: Config) -> Lexicon:
+    k = cfg.knowledge
+    return Lexicon.load(k.userdict, k.synonyms, k.stopwords, cache_dir=cfg.storage.data_dir / "cache")
+
+
+def _reserved_files(cfg: Config) -> set[Path]:
+    k = cfg.knowledge
+    return {p.resolve() for p in (k.documents, k.userdict, k.synonyms, k.stopwords)}
+
+
+def discover(cfg: Config, paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Files to ingest under `paths`; named files must be supported, folders are filtered."""
+    reserved = _reserved_files(cfg)
+    files: list[Path] = []
+    skipped: list[str] = []
+    for path in paths:
+        path = Path(path)
+        if not path.exists():
+            raise IngestError(f"{path}: no such file or folder")
+        if path.is_file():
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                raise IngestError(f"{path.name}: unsupported file type; use one of "
+                                  f"{', '.join(sorted(SUPPORTED_SUFFIXES))}")
+            files.append(path.resolve())
+            continue
+        for child in sorted(path.rglob("*")):
+            if not child.is_file() or any(part.startswith(".") for part in child.relative_to(path).parts):
+                continue
+            if child.resolve() in reserved or child.name.upper().startswith("README"):
+                continue
+            if child.suffix.lower() in SUPPORTED_SUFFIXES:
+                files.append(child.resolve())
+            elif child.suffix.lower() not in {".toml"}:
+                skipped.append(f"{child.name}: unsupported file type")
+    unique = list(dict.fromkeys(files))
+    return unique, skipped
+
+
+def _document_meta(cfg: Config) -> dict[str, dict]:
+    path = cfg.knowledge.documents
+    if not path.exists():
+        return {}
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise IngestError(f"{path.name}: {exc}") from exc
+    return {str(d["file"]): d for d in raw.get("document", []) if "file" in d}
+
+
+def _doc_id_from_name(name: str) -> str:
+    stem = Path(name).stem
+    return re.sub(r"[^\w\-]+", "-", stem).strip("-") or "doc"
+
+
+def inputs_fingerprint(cfg: Config, files: list[Path]) -> str:
+    """Everything an index depends on: file contents, vocabulary, chunking, embedding backend."""
+    h = hashlib.sha256()
+    for f in sorted(files):
+        h.update(str(f.name).encode())
+        h.update(hashlib.sha256(f.read_bytes()).digest())
+    for extra in sorted(_reserved_files(cfg)):
+        if extra.exists():
+            h.update(extra.name.encode())
+            h.update(hashlib.sha256(extra.read_bytes()).digest())
+    h.update(json.dumps([cfg.chunking.max_chars, cfg.chunking.overlap_sentences,
+                         expected_fingerprint(cfg.embedding), store.FORMAT_VERSION]).encode())
+    return h.hexdigest()
+
+
+def is_stale(cfg: Config, paths: list[Path] | None = None) -> bool:
+    build = store.current_build(cfg.index_root)
+    if build is None:
+        return True
+    try:
+        manifest = store.read_manifest(build)
+        files, _ = discover(cfg, paths or cfg.knowledge.paths)
+    except (store.IndexError_, IngestError):
+        return True
+    return manifest.inputs != inputs_fingerprint(cfg, files)
+
+
+def parse_files(cfg: Config, files: list[Path]) -> list[RegDocument]:
+    metas = _document_meta(cfg)
+    docs: list[RegDocument] = []
+    seen: dict[str, str] = {}
+    for f in files:
+        entry = metas.get(f.name, {})
+        meta = DocumentMeta(doc_id=str(entry.get("id") or _doc_id_from_name(f.name)),
+                            title=str(entry.get("title", "")), issuer=str(entry.get("issuer", "")),
+                            date=str(entry.get("date", "")), status=str(entry.get("status", "")))
+        if meta.doc_id in seen:
+            raise IngestError(f"{f.name}: document id {meta.doc_id!r} is already used by {seen[meta.doc_id]}")
+        seen[meta.doc_id] = f.name
+        try:
+            lines = read_lines(f)
+        except ReadError as exc:
+            raise IngestError(str(exc)) from exc
+        docs.append(parse_document(lines, f.name, meta))
+    return docs
+
+
+def _previous_embeddings(cfg: Config, fingerprint: str) -> dict[str, np.ndarray]:
+    """hash -> embedding from the serving build, when it used the same backend."""
+    build = store.current_build(cfg.index_root)
+    if build is None:
+        return {}
+    try:
+        if store.read_manifest(build).embedding != fingerprint:
+            return {}
+        client = store.chroma_client(build / "chroma")
+        got = client.get_collection(store.COLLECTION).get(include=["embeddings", "metadatas"])
+    except Exception as exc:  # an unreadable old build only costs re-embedding
+        log.warning("previous index unreadable, embedding everything again: %s", exc)
+        return {}
+    finally:
+        store.release_chroma(build / "chroma")
+    return {m["hash"]: np.asarray(e, dtype=np.float32)
+            for m, e in zip(got["metadatas"], got["embeddings"]) if m and "hash" in m}
+
+
+def _embed(embedder: Embedder, chunks: list[Chunk], cache: dict[str, np.ndarray],
+           batch_size: int, progress: bool) -> tuple[np.ndarray, int]:
+    todo = [c for c in chunks if c.hash not in cache]
+    unique = list({c.hash: c for c in todo}.values())
+    bar = None
+    if progress and unique and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(unique), desc="embedding", unit="chunk", file=sys.stderr)
+    for start in range(0, len(unique), batch_size):
+        batch = unique[start:start + batch_size]
+        vectors = embedder.embed_passages([c.embed_text for c in batch])
+        for chunk, vec in zip(batch, vectors):
+            cache[chunk.hash] = vec
+        if bar:
+            bar.update(len(batch))
+    if bar:
+        bar.close()
+    matrix = np.stack([cache[c.hash] for c in chunks]) if chunks else np.zeros((0, embedder.dim))
+    return matrix, len(unique)
+
+
+def _write_build(build: Path, cfg: Config, docs: list[RegDocument], chunks: list[Chunk],
+                 vectors: np.ndarray, lexicon: Lexicon, embedder: Embedder, inputs: str) -> None:
+    import bm25s
+
+    build.mkdir(parents=True)
+    client = store.chroma_client(build / "chroma")
+    try:
+        collection = client.create_collection(
+            store.COLLECTION, embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embedding": embedder.fingerprint, "dim": int(embedder.dim)})
+        step = 1000
+        for start in range(0, len(chunks), step):
+            part = chunks[start:start + step]
+            collection.add(ids=[c.id for c in part], documents=[c.text for c in part],
+                           metadatas=[c.metadata() for c in part],
+                           embeddings=vectors[start:start + step].tolist())
+    finally:
+        store.release_chroma(build / "chroma")
+
+    corpus = [lexicon.tokens(c.text) or ["∅"] for c in chunks]
+    bm25 = bm25s.BM25()
+    bm25.index(corpus, show_progress=False)
+    bm25.save(str(build / "bm25"))
+
+    store.write_json(build / "documents.json", [d.to_dict() for d in docs])
+    store.write_json(build / "chunks.json", [
+        {"id": c.id, "text": c.text, **c.metadata()} for c in chunks])
+    store.write_json(build / "manifest.json", {
+        "format_version": store.FORMAT_VERSION,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "inputs_fingerprint": inputs,
+        "embedding": {"fingerprint": embedder.fingerprint, "dim": int(embedder.dim),
+                      "backend": cfg.embedding.backend, "model": cfg.embedding.model},
+        "lexicon": lexicon.fingerprint,
+        "chunking": {"max_chars": cfg.chunking.max_chars,
+                     "overlap_sentences": cfg.chunking.overlap_sentences},
+        "documents": [{"doc_id": d.doc_id, "title": d.title, "source": d.source,
+                       "articles": len(d.articles), "numbering": d.numbering} for d in docs],
+        "chunks": len(chunks),
+    })
+
+
+def _cleanup(index_root: Path, keep: Path) -> None:
+    builds = sorted((p for p in index_root.glob("build-*") if p.is_dir() and p != keep),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in builds[KEEP_OLD_BUILDS:]:
+        store.release_chroma(old / "chroma")
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def ingest(cfg: Config, paths: list[Path] | None = None, progress: bool = True,
+           embedder: Embedder | None = None) -> IngestReport:
+    """Build a new index from `paths` (default: the configured knowledge folders)."""
+    started = time.perf_counter()
+    root = cfg.index_root
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise IngestError("another ingest is running; try again when it has finished") from exc
+        files, skipped = discover(cfg, paths or cfg.knowledge.paths)
+        if not files:
+            raise IngestError("no documents to ingest (.txt, .md, .docx or .pdf)")
+        docs = parse_files(cfg, files)
+        lexicon = load_lexicon(cfg)
+        chunks = [c for d in docs for c in chunk_document(
+            d, cfg.chunking.max_chars, cfg.chunking.overlap_sentences, lexicon)]
+        embedder = embedder or make_embedder(cfg.embedding, for_ingest=True)
+        cache = _previous_embeddings(cfg, embedder.fingerprint)
+        reusable = sum(1 for c in chunks if c.hash in cache)
+        vectors, embedded = _embed(embedder, chunks, cache, cfg.embedding.batch_size, progress)
+        build = root / f"build-{time.strftime('%Y%m%dT%H%M%S')}-{hashlib.sha1(str(time.time_ns()).encode()).hexdigest()[:6]}"
+        try:
+            _write_build(build, cfg, docs, chunks, vectors, lexicon, embedder,
+                         inputs_fingerprint(cfg, files))
+            store.switch_current(root, build)
+        except BaseException:
+            store.release_chroma(build / "chroma")
+            shutil.rmtree(build, ignore_errors=True)
+            raise
+        _cleanup(root, build)
+    return IngestReport(
+        build=build,
+        documents=[{"doc_id": d.doc_id, "title": d.title, "source": d.source,
+                    "articles": len(d.articles), "numbering": d.numbering} for d in docs],
+        chunks=len(chunks), embedded=embedded, reused=reusable,
+        seconds=time.perf_counter() - started, skipped=skipped,
+        warnings=[f"{d.source}: {w}" for d in docs for w in d.warnings])
