@@ -59,11 +59,12 @@ def pick_lead(index: KnowledgeIndex, text: str, query: QueryAnalysis | None, lim
         return text
     weights = {}
     if query:
-        weights.update({t: 0.6 * max(index.idf(t), 0.1) for t in query.expansion_tokens})
-        weights.update({t: max(index.idf(t), 0.1) for t in query.tokens})
+        for word in query.expansion_terms:
+            weights.update({t: 0.5 * max(index.idf(t), 0.1) for t in index.lexicon.terms(word)})
+        weights.update({t: max(index.idf(t), 0.1) for t in query.terms})
     scored = []
     for pos, sent in enumerate(candidates):
-        toks = set(index.lexicon.tokens(sent))
+        toks = set(index.lexicon.terms(sent))
         score = sum(w for t, w in weights.items() if t in toks)
         scored.append((score, pos))
     best = sorted(scored, key=lambda x: (-x[0], x[1]))

@@ -47,11 +47,14 @@ class EmbeddingConfig:
 @dataclass
 class RetrievalConfig:
     candidates: int = 30
+    fusion: str = "score"
+    dense_weight: float = 0.3
+    bm25_weight: float = 1.0
+    expansion_weight: float = 0.3
     rrf_k: int = 60
     top_k: int = 5
-    min_informative_idf: float = 2.0
-    min_dense_similarity: float = 0.86
-    strong_dense_similarity: float = 0.9
+    min_matched_share: float = 0.35
+    min_matched_weight: float = 1.5
 
 
 @dataclass

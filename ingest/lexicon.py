@@ -19,6 +19,9 @@ jieba.setLogLevel(logging.WARNING)
 
 _WORD_RE = re.compile(r"[\w\u4e00-\u9fff]")
 _CJK_RE = re.compile(r"^[\u4e00-\u9fff]$")
+_CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff]{2,}")
+# Character bigrams live in their own namespace so they never collide with words.
+BIGRAM_PREFIX = "§"
 
 
 class LexiconError(Exception):
@@ -81,8 +84,7 @@ class Lexicon:
         """NFKC (full-width → half-width), lower case, typo corrections."""
         text = unicodedata.normalize("NFKC", text).lower()
         for wrong, right in self.corrections.items():
-            if wrong in text and right not in text:
-                text = text.replace(wrong, right)
+            text = text.replace(wrong, right)
         return text
 
     def words(self, text: str) -> list[str]:
@@ -90,7 +92,18 @@ class Lexicon:
         return self.tokenizer.lcut(text)
 
     def tokens(self, text: str) -> list[str]:
-        """BM25 tokens: search-mode segmentation without stopwords, punctuation or lone characters."""
+        """BM25 tokens: the words of `terms` plus character bigrams.
+
+        Bigrams make matching robust to segmentation differences and short forms
+        (常务会 / 常务会议, 办公会 / 县长办公会议) that staff type all the time.
+        """
+        text = unicodedata.normalize("NFKC", text).lower()
+        bigrams = [BIGRAM_PREFIX + run[i:i + 2] for run in _CJK_RUN_RE.findall(text)
+                   for i in range(len(run) - 1) if run[i:i + 2] not in self.stopwords]
+        return self.terms(text) + bigrams
+
+    def terms(self, text: str) -> list[str]:
+        """Words: search-mode segmentation without stopwords, punctuation or lone characters."""
         text = unicodedata.normalize("NFKC", text).lower()
         out = []
         for tok in self.tokenizer.cut_for_search(text):
@@ -102,10 +115,12 @@ class Lexicon:
             out.append(tok)
         return out
 
-    def expansions(self, normalized_query: str) -> list[str]:
-        """Synonyms of the group words found in the (normalized) question."""
-        extra: list[str] = []
+    def expansion_groups(self, normalized_query: str) -> list[list[str]]:
+        """For each synonym group the question touches, the group's other words."""
+        groups = []
         for group in self.groups:
             if any(term in normalized_query for term in group):
-                extra.extend(t for t in group if t not in normalized_query and t not in extra)
-        return extra
+                others = [t for t in group if t not in normalized_query]
+                if others:
+                    groups.append(others)
+        return groups

@@ -207,7 +207,8 @@ def _write_build(build: Path, cfg: Config, docs: list[RegDocument], chunks: list
     finally:
         store.release_chroma(build / "chroma")
 
-    corpus = [lexicon.tokens(c.text) or ["∅"] for c in chunks]
+    # Chapter and text; the document title is the same for all its chunks and only adds noise.
+    corpus = [lexicon.tokens(c.embed_text) or ["∅"] for c in chunks]
     bm25 = bm25s.BM25()
     bm25.index(corpus, show_progress=False)
     bm25.save(str(build / "bm25"))

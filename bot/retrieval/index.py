@@ -42,6 +42,7 @@ class KnowledgeIndex:
         self.lexicon = lexicon
         self.manifest = manifest
         self._idf = self._compute_idf()
+        self._bm25_vocab = set(getattr(bm25, "vocab_dict", {}) or {})
 
     @classmethod
     def open(cls, cfg: Config, embedder: Embedder | None = None,
@@ -78,10 +79,14 @@ class KnowledgeIndex:
         for doc in self.documents.values():
             for art in doc.articles:
                 articles += 1
-                for tok in set(self.lexicon.tokens(art.text)):
+                for tok in set(self.lexicon.terms(art.text)):
                     df[tok] = df.get(tok, 0) + 1
         n = max(articles, 1)
+        self.unseen_idf = float(np.log((n + 1) / 0.5))  # a word no article uses
         return {tok: float(np.log((n + 1) / (count + 0.5))) for tok, count in df.items()}
+
+    def bm25_has(self, token: str) -> bool:
+        return token in self._bm25_vocab
 
     def idf(self, token: str) -> float:
         return self._idf.get(token, 0.0)

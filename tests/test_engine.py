@@ -1,0 +1,163 @@
+"""The answering engine on the real seed index (built once per session)."""
+import re
+
+import pytest
+
+from bot.answer import sentences
+from bot.retrieval.lookup import ArticleRef
+from conftest import SEED_DOC_ID, SEED_TITLE
+
+OUT_OF_SCOPE = ["社保缴费怎么交", "快递寄到哪", "推荐个电影"]
+# Questions with plain overlap with their article (retrieval quality is the eval gate's job).
+ANSWERABLE = ["会签文件几天内回复", "副县长请假找谁", "县政府常务会议多久开一次",
+              "政务舆情多久内发布权威信息", "每年集中学法几次", "本规则由谁负责解释"]
+
+
+def lead_of(answer_text):
+    """The lead: everything before the verbatim block."""
+    return answer_text.split("\n\n【原文】", 1)[0]
+
+
+def test_direct_lookup_article_50(engine, seed_text):
+    ans = engine.answer("第五十条")
+    assert (ans.intent, ans.covered) == ("article", True)
+    [c] = ans.citations
+    assert (c.doc_id, c.article, c.chapter) == (SEED_DOC_ID, 50, "第九章 公文审批")
+    assert c.quote.startswith("五十、县政府制定的政府规章")
+    assert c.quote.endswith("由县长签署或签发。")
+    assert c.quote in seed_text
+    assert "【原文】第五十条\n" + c.quote in ans.answer
+    assert ans.answer.rstrip().endswith(
+        "出处：《西平县人民政府工作规则（征求意见稿）》第五十条（第九章 公文审批）")
+    assert ans.ranked == [{"doc_id": SEED_DOC_ID, "doc_title": SEED_TITLE, "article": 50, "score": 1.0}]
+
+
+@pytest.mark.parametrize("question", ["五十条", "第50条", "50条", "第五十条讲的是什么", "第50"])
+def test_lookup_variants_cite_article_50(engine, question):
+    ans = engine.answer(question)
+    assert [c.article for c in ans.citations] == [50]
+
+
+def test_missing_article_names_the_range(engine):
+    ans = engine.answer("第九十条")
+    assert ans.covered is False
+    assert ans.citations == [] and ans.ranked == []
+    assert "没有第九十条" in ans.answer
+    assert "共 67 条" in ans.answer
+    assert "第一条至第六十七条" in ans.answer
+
+
+def test_paragraph_lookup_quotes_that_paragraph(engine, seed_text):
+    ans = engine.answer("第五十一条第二款")
+    [c] = ans.citations
+    assert c.article == 51 and c.paragraph == 2
+    assert c.quote == "以县政府办公室名义印发涉及县政府工作的公文,由办公室主任签发;如有必要,报县长或分管副县长签发。"
+    assert c.quote in seed_text
+    assert "五十一、" not in ans.answer.split("【原文】", 1)[1].split("出处", 1)[0]
+    assert "出处：《西平县人民政府工作规则（征求意见稿）》第五十一条第二款（第九章 公文审批）" in ans.answer
+
+
+def test_missing_paragraph_shows_whole_article_with_note(engine):
+    ans = engine.answer("第五十条第五款")
+    assert ans.covered
+    [c] = ans.citations
+    assert c.paragraph is None and c.quote.startswith("五十、")
+    assert ans.answer.startswith("第五十条只有 1 款")
+
+
+def test_notice_is_article_0(engine, seed_text):
+    ans = engine.answer("公告说明")
+    [c] = ans.citations
+    assert c.article == 0 and c.chapter == ""
+    assert "0396-6277389" in c.quote and c.quote in seed_text
+    assert "出处：《西平县人民政府工作规则（征求意见稿）》公告说明" in ans.answer
+
+
+@pytest.mark.parametrize("question", OUT_OF_SCOPE)
+def test_out_of_scope_is_refused(engine, question):
+    ans = engine.answer(question)
+    assert ans.intent == "qa"
+    assert ans.covered is False
+    assert ans.citations == []
+    assert "县政府办公室" in ans.answer
+    assert "《西平县人民政府工作规则（征求意见稿）》中没有关于这个问题的规定" in ans.answer
+    assert "【原文】" not in ans.answer
+
+
+@pytest.mark.parametrize("question,intent", [
+    ("", "empty"), ("   ", "empty"), (None, "empty"),
+    ("县" * 5000, "too_long"),
+    ("😀😀😀", "unreadable"), ("？？？！！", "unreadable"), ("...", "unreadable"),
+    ("你好", "greeting"), ("Hello!", "greeting"),
+])
+def test_bad_or_social_input(engine, question, intent):
+    ans = engine.answer(question)
+    assert ans.intent == intent
+    assert ans.covered is False and ans.citations == []
+    assert ans.answer.strip()
+
+
+def test_too_long_message_names_the_limit(engine):
+    ans = engine.answer("县" * 5000)
+    assert "5000" in ans.answer and "500" in ans.answer
+
+
+def test_mixed_english_question_gets_an_answer(engine):
+    ans = engine.answer("leave approval 副县长请假找谁")
+    assert ans.covered
+    assert ans.citations[0].article == 55
+
+
+@pytest.mark.parametrize("question", [
+    "<script>alert('x')</script>",
+    "<b>副县长</b>请假找谁",
+    "'; DROP TABLE chunks; --",
+    "{quote}{label}{0}",
+    "第五十条 {doc_title}",
+    "\x00\x1b[31m副县长请假",
+])
+def test_markup_and_injection_do_not_crash(engine, question):
+    ans = engine.answer(question)
+    assert ans.intent in {"qa", "article", "unreadable"}
+    assert isinstance(ans.answer, str) and ans.answer
+
+
+@pytest.mark.parametrize("question", ANSWERABLE + ["第五十条", "第四十条第一款", "公告说明"])
+def test_quotes_are_verbatim_and_lead_comes_from_the_article(engine, seed_text, question):
+    ans = engine.answer(question)
+    assert ans.covered, question
+    assert ans.citations
+    for c in ans.citations:
+        assert c.quote in seed_text
+        assert c.quote in ans.answer
+        assert c.doc_title == SEED_TITLE
+    quote = ans.citations[0].quote
+    lead = lead_of(ans.answer)
+    assert lead.strip()
+    article_text = engine.index.article(SEED_DOC_ID, ans.citations[0].article).text
+    for sent in sentences(lead):
+        assert sent in quote or sent in article_text, sent
+
+
+def test_answered_question_cites_the_top_ranked_article(engine):
+    ans = engine.answer("会签文件几天内回复")
+    assert ans.covered
+    assert ans.citations[0].article == 48 == ans.ranked[0]["article"]
+    assert "3个工作日内回复" in lead_of(ans.answer)
+    assert len(ans.ranked) <= engine.cfg.retrieval.top_k
+    scores = [r["score"] for r in ans.ranked]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_article_answer_with_explicit_document(engine):
+    ans = engine.article_answer(ArticleRef(40), doc_id=SEED_DOC_ID)
+    assert ans.covered and ans.citations[0].article == 40
+    with pytest.raises(KeyError):
+        engine.article_answer(ArticleRef(40), doc_id="nope")
+
+
+def test_to_dict_shape(engine):
+    d = engine.answer("第五十条").to_dict()
+    assert set(d) == {"intent", "answer", "covered", "citations", "ranked"}
+    assert set(d["citations"][0]) == {"doc_id", "doc_title", "article", "chapter", "quote"}
+    assert re.search(r"第五十条", d["answer"])
