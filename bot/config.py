@@ -46,15 +46,17 @@ class EmbeddingConfig:
 
 @dataclass
 class RetrievalConfig:
-    candidates: int = 30
+    candidates: int = 60
     fusion: str = "score"
-    dense_weight: float = 0.3
+    dense_weight: float = 0.25
     bm25_weight: float = 1.0
-    expansion_weight: float = 0.3
+    expansion_weight: float = 0.5
     rrf_k: int = 60
     top_k: int = 5
     min_matched_share: float = 0.35
-    min_matched_weight: float = 1.5
+    rerank_depth: int = 8
+    sentence_weight: float = 1.0
+    min_matched_weight: float = 0.8
 
 
 @dataclass
@@ -130,8 +132,8 @@ def _resolve_paths(obj, base: Path) -> None:
             setattr(obj, f.name, [v if v.is_absolute() else (base / v).resolve() for v in value])
 
 
-def default_config_path() -> Path:
-    env = os.environ.get("BOT_CONFIG")
+def default_config_path(env: dict | None = None) -> Path:
+    env = (os.environ if env is None else env).get("BOT_CONFIG")
     if env:
         return Path(env)
     cwd = Path.cwd() / "config.toml"
@@ -141,7 +143,7 @@ def default_config_path() -> Path:
 def load_config(path: str | Path | None = None, env: dict | None = None) -> Config:
     """Load config.toml (or BOT_CONFIG), then apply environment overrides."""
     env = os.environ if env is None else env
-    path = Path(path) if path else default_config_path()
+    path = Path(path) if path else default_config_path(env)
     if not path.exists():
         raise ConfigError(f"config file not found: {path}")
     try:

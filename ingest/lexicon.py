@@ -67,10 +67,6 @@ class Lexicon:
                 terms = [str(t) for t in group.get("terms", []) if str(t).strip()]
                 if len(terms) >= 2:
                     groups.append(terms)
-        # Synonym terms must stay whole words for BM25 to match them.
-        for term in {t for g in groups for t in g} | set(corrections.values()):
-            if len(term) > 1:
-                tokenizer.add_word(term, freq=max(tokenizer.FREQ.get(term, 0), 10))
         return cls(stopwords=words, corrections=corrections, groups=groups,
                    fingerprint=digest.hexdigest()[:16], _tokenizer=tokenizer)
 
@@ -99,8 +95,13 @@ class Lexicon:
         """
         text = unicodedata.normalize("NFKC", text).lower()
         bigrams = [BIGRAM_PREFIX + run[i:i + 2] for run in _CJK_RUN_RE.findall(text)
-                   for i in range(len(run) - 1) if run[i:i + 2] not in self.stopwords]
+                   for i in range(len(run) - 1) if self._content_bigram(run[i:i + 2])]
         return self.terms(text) + bigrams
+
+    def _content_bigram(self, pair: str) -> bool:
+        """Skip bigrams that are stopwords or lean on a function character ("由谁", "的咋")."""
+        return pair not in self.stopwords and pair[0] not in self.stopwords \
+            and pair[1] not in self.stopwords
 
     def terms(self, text: str) -> list[str]:
         """Words: search-mode segmentation without stopwords, punctuation or lone characters."""

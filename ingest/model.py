@@ -1,9 +1,12 @@
 """The parsed shape of a regulation: document → chapters → articles → paragraphs and items."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 from ingest.numerals import to_numeral
+
+_SENTENCE_RE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 
 # Article kinds
 ARTICLE = "article"      # a numbered article ("五十、…" or "第五十条 …")
@@ -78,3 +81,8 @@ class RegDocument:
             a["items"] = [Item(**i) for i in a.get("items", [])]
             arts.append(Article(**a))
         return cls(articles=arts, **data)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences (ending in 。；！？) and lines, verbatim, without surrounding blanks."""
+    return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]

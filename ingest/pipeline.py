@@ -189,8 +189,7 @@ def _embed(embedder: Embedder, chunks: list[Chunk], cache: dict[str, np.ndarray]
 
 def _write_build(build: Path, cfg: Config, docs: list[RegDocument], chunks: list[Chunk],
                  vectors: np.ndarray, lexicon: Lexicon, embedder: Embedder, inputs: str) -> None:
-    import bm25s
-
+    bm25s = store.load_bm25s()
     build.mkdir(parents=True)
     client = store.chroma_client(build / "chroma")
     try:

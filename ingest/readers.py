@@ -69,6 +69,8 @@ def _read_docx(path: Path) -> list[str]:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ReadError(f"{path.name}: not a readable .docx file ({type(exc).__name__})") from exc
+    except Exception as exc:  # damaged XML inside a valid zip raises lxml's own errors
+        raise ReadError(f"{path.name}: the .docx file is damaged ({type(exc).__name__})") from exc
     lines: list[str] = []
     for para in document.paragraphs:
         lines.extend(para.text.split("\n"))
@@ -78,13 +80,12 @@ def _read_docx(path: Path) -> list[str]:
 def _read_pdf(path: Path) -> list[str]:
     try:
         from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
     except ImportError as exc:  # pragma: no cover - a core dependency
         raise ReadError("pypdf is not installed") from exc
     try:
         reader = PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except Exception as exc:  # pypdf raises many types on damaged files
         raise ReadError(f"{path.name}: not a readable PDF ({type(exc).__name__})") from exc
     raw = [line.strip() for page in pages for line in page.split("\n")]
     raw = [line for line in raw if line and not re.fullmatch(r"[-—\s]*\d+[-—\s]*", line)]

@@ -27,6 +27,16 @@ class IndexError_(Exception):
     """The index is missing, unreadable or was built differently; the message says what to do."""
 
 
+def load_bm25s():
+    """Import bm25s; it sets its own logger to DEBUG on import, which would print to users."""
+    import logging
+
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
 def chroma_settings():
     import chromadb
 

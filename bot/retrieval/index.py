@@ -11,7 +11,7 @@ from bot.config import Config
 from ingest import store
 from ingest.embeddings import Embedder, expected_fingerprint, make_embedder
 from ingest.lexicon import Lexicon
-from ingest.model import Article, RegDocument
+from ingest.model import Article, RegDocument, split_sentences
 from ingest.pipeline import load_lexicon
 
 IndexError_ = store.IndexError_
@@ -43,6 +43,7 @@ class KnowledgeIndex:
         self.manifest = manifest
         self._idf = self._compute_idf()
         self._bm25_vocab = set(getattr(bm25, "vocab_dict", {}) or {})
+        self._sentences: dict[tuple[str, int], list[str]] = {}
 
     @classmethod
     def open(cls, cfg: Config, embedder: Embedder | None = None,
@@ -56,8 +57,7 @@ class KnowledgeIndex:
             raise IndexError_(
                 f"索引是用 {manifest.embedding} 建立的，当前配置的向量模型是 {wanted}；"
                 "请运行 `python -m bot ingest` 重新建立索引（re-ingest）。")
-        import bm25s
-
+        bm25s = store.load_bm25s()
         try:
             documents = [RegDocument.from_dict(d) for d in
                          json.loads((build / "documents.json").read_text(encoding="utf-8"))]
@@ -93,6 +93,14 @@ class KnowledgeIndex:
 
     def in_vocabulary(self, token: str) -> bool:
         return token in self._idf
+
+    def sentences(self, doc_id: str, no: int) -> list[str]:
+        """The article's sentences and item lines, verbatim (cached)."""
+        key = (doc_id, no)
+        if key not in self._sentences:
+            art = self.article(doc_id, no)
+            self._sentences[key] = split_sentences(art.text) if art else []
+        return self._sentences[key]
 
     def article(self, doc_id: str, no: int) -> Article | None:
         doc = self.documents.get(doc_id)

@@ -13,10 +13,9 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from bot.config import Config, RetrievalConfig
-from bot.retrieval.coverage import assess
-from bot.retrieval.hybrid import search
 from bot.retrieval.index import KnowledgeIndex
 from bot.retrieval.lookup import find_reference
+from bot.retrieval.retrieve import retrieve
 
 
 class RegulationRetriever(BaseRetriever):
@@ -38,10 +37,11 @@ class RegulationRetriever(BaseRetriever):
                 if self.index.article(doc_id, ref.article) is not None:
                     return [self._document(doc_id, ref.article, 1.0, "lookup")]
             return []
-        result = search(self.index, query, self.settings, doc_id=self.doc_id)
-        if not assess(self.index, result, self.settings).covered:
+        found = retrieve(self.index, query, self.settings, doc_id=self.doc_id)
+        if not found.covered:
             return []
-        return [self._document(h.doc_id, h.article_no, h.score, "hybrid") for h in result.hits[: self.k]]
+        return [self._document(h.doc_id, h.article_no, h.score, "hybrid")
+                for h in found.result.hits[: self.k]]
 
     def _document(self, doc_id: str, article_no: int, score: float, how: str) -> Document:
         doc = self.index.documents[doc_id]
