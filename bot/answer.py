@@ -6,11 +6,15 @@ import re
 from dataclasses import dataclass, field
 
 from bot.replies import reply
+from bot.retrieval.coverage import match, question_words
 from bot.retrieval.hybrid import QueryAnalysis
 from bot.retrieval.index import KnowledgeIndex
-from ingest.model import NOTICE, Article, RegDocument
+from ingest.model import NOTICE, Article, RegDocument, split_sentences
 
-_SENTENCE_RE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
+# A lead sentence longer than this is cut to the clauses that matter.
+LONG_SENTENCE = 90
+
+_CLAUSE_RE = re.compile(r"[^,，]+[,，]?")
 _LABEL_RE = re.compile(r"^\s*(第[^条]{1,8}条|[零〇一二三四五六七八九十百千]+[、.．])\s*")
 
 
@@ -48,35 +52,40 @@ class Answer:
                 "citations": [c.to_dict() for c in self.citations], "ranked": self.ranked}
 
 
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
-
-
 def pick_lead(index: KnowledgeIndex, text: str, query: QueryAnalysis | None, limit: int) -> str:
-    """Up to `limit` sentences of `text` that best match the question, in document order."""
-    candidates = sentences(text)
+    """Up to `limit` sentences of `text` that best cover the question, in document order.
+    A very long sentence is cut to its opening clause and its best clause, joined by "……":
+    every character shown is still the article's own."""
+    candidates = split_sentences(text)
     if not candidates:
         return text
-    weights = {}
-    if query:
-        for word in query.expansion_terms:
-            weights.update({t: 0.5 * max(index.idf(t), 0.1) for t in index.lexicon.terms(word)})
-        weights.update({t: max(index.idf(t), 0.1) for t in query.terms})
-    scored = []
-    for pos, sent in enumerate(candidates):
-        toks = set(index.lexicon.terms(sent))
-        score = sum(w for t, w in weights.items() if t in toks)
-        scored.append((score, pos))
-    best = sorted(scored, key=lambda x: (-x[0], x[1]))
-    if best[0][0] <= 0:
+    qw = question_words(index, query) if query else None
+    shares = [match(index, qw, s).share if qw else 0.0 for s in candidates]
+    top = max(shares)
+    if top <= 0:
         chosen = [0]
     else:
-        top = best[0][0]
-        # Keep the best sentence, plus runners-up that match at least half as well.
-        chosen = [pos for score, pos in best[:limit] if score >= top * 0.5]
-    lead = "".join(_LABEL_RE.sub("", candidates[pos]) if pos == 0 else candidates[pos]
-                   for pos in sorted(chosen))
-    return lead
+        order = sorted(range(len(candidates)), key=lambda i: (-shares[i], i))
+        # The best sentence, plus runners-up that cover at least half as much.
+        chosen = [i for i in order[:limit] if shares[i] >= top * 0.5]
+    parts = []
+    for i in sorted(chosen):
+        sentence = _LABEL_RE.sub("", candidates[i]) if i == 0 else candidates[i]
+        parts.append(_narrow(index, sentence, qw) if len(sentence) > LONG_SENTENCE else sentence)
+    return "".join(parts)
+
+
+def _narrow(index: KnowledgeIndex, sentence: str, qw) -> str:
+    clauses = [c for c in _CLAUSE_RE.findall(sentence) if c.strip()]
+    if len(clauses) < 3 or qw is None:
+        return sentence
+    shares = [match(index, qw, c).share for c in clauses]
+    best = max(range(len(clauses)), key=lambda i: (shares[i], -i))
+    if shares[best] <= 0 or best == 0:
+        return sentence
+    first = clauses[0].rstrip(",，")
+    tail = "" if best == len(clauses) - 1 else "……"
+    return f"{first}……{clauses[best].rstrip(',，')}{tail}"
 
 
 def citation_for(doc: RegDocument, art: Article, paragraph: int | None = None) -> Citation:

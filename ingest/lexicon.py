@@ -116,11 +116,18 @@ class Lexicon:
             out.append(tok)
         return out
 
+    def present_terms(self, normalized_query: str) -> set[str]:
+        """Synonym terms in the question, longest match first: in "乡镇一把手" only
+        乡镇一把手 is present, not 一把手 (which would mean the county head)."""
+        found = {t for g in self.groups for t in g if t in normalized_query}
+        return {t for t in found if not any(t != o and t in o for o in found)}
+
     def expansion_groups(self, normalized_query: str) -> list[list[str]]:
         """For each synonym group the question touches, the group's other words."""
+        present = self.present_terms(normalized_query)
         groups = []
         for group in self.groups:
-            if any(term in normalized_query for term in group):
+            if any(term in present for term in group):
                 others = [t for t in group if t not in normalized_query]
                 if others:
                     groups.append(others)

@@ -170,13 +170,11 @@ def _weight(index: KnowledgeIndex, word: str, synonyms=()) -> float:
 def _synonyms_by_word(index: KnowledgeIndex, text: str) -> dict[str, list[str]]:
     """Question term → its synonyms, for every synonym group the question touches."""
     out: dict[str, list[str]] = {}
+    present = index.lexicon.present_terms(text)
     for group in index.lexicon.groups:
-        present = [t for t in group if t in text]
-        # The longest term the question contains stands for the group ("常务会议", not "会议").
-        for term in present:
-            if any(term != other and term in other for other in present):
-                continue
-            out.setdefault(term, []).extend(t for t in group if t not in present)
+        for term in group:
+            if term in present:
+                out.setdefault(term, []).extend(t for t in group if t not in text)
     return out
 
 
