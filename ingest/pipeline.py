@@ -152,7 +152,9 @@ def _previous_embeddings(cfg: Config, fingerprint: str) -> dict[str, np.ndarray]
     if build is None:
         return {}
     try:
-        if store.read_manifest(build).embedding != fingerprint:
+        # Any earlier format will do: only the embedding backend must be the same.
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+        if manifest["embedding"]["fingerprint"] != fingerprint:
             return {}
         client = store.chroma_client(build / "chroma")
         got = client.get_collection(store.COLLECTION).get(include=["embeddings", "metadatas"])
@@ -212,6 +214,7 @@ def _write_build(build: Path, cfg: Config, docs: list[RegDocument], chunks: list
     bm25.index(corpus, show_progress=False)
     bm25.save(str(build / "bm25"))
 
+    store.write_json(build / "idf.json", article_idf(docs, lexicon))
     store.write_json(build / "documents.json", [d.to_dict() for d in docs])
     store.write_json(build / "chunks.json", [
         {"id": c.id, "text": c.text, **c.metadata()} for c in chunks])
@@ -228,6 +231,20 @@ def _write_build(build: Path, cfg: Config, docs: list[RegDocument], chunks: list
                        "articles": len(d.articles), "numbering": d.numbering} for d in docs],
         "chunks": len(chunks),
     })
+
+
+def article_idf(docs: list[RegDocument], lexicon: Lexicon) -> dict:
+    """Word → idf over articles, computed once here so queries start fast at any scale."""
+    df: dict[str, int] = {}
+    articles = 0
+    for doc in docs:
+        for art in doc.articles:
+            articles += 1
+            for word in set(lexicon.terms(art.text)):
+                df[word] = df.get(word, 0) + 1
+    n = max(articles, 1)
+    return {"terms": {w: round(float(np.log((n + 1) / (c + 0.5))), 4) for w, c in df.items()},
+            "unseen": round(float(np.log((n + 1) / 0.5)), 4)}
 
 
 def _cleanup(index_root: Path, keep: Path) -> None:

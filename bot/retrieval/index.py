@@ -5,7 +5,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 
 from bot.config import Config
 from ingest import store
@@ -31,7 +30,8 @@ class KnowledgeIndex:
     """Read-only view of the serving build. Cheap to query; load once per process."""
 
     def __init__(self, build: Path, documents: list[RegDocument], chunks: list[ChunkRecord],
-                 bm25, collection, embedder: Embedder, lexicon: Lexicon, manifest: store.Manifest):
+                 bm25, collection, embedder: Embedder, lexicon: Lexicon, manifest: store.Manifest,
+                 idf: dict):
         self.build = build
         self.documents = {d.doc_id: d for d in documents}
         self.chunks = chunks
@@ -41,7 +41,9 @@ class KnowledgeIndex:
         self.embedder = embedder
         self.lexicon = lexicon
         self.manifest = manifest
-        self._idf = self._compute_idf()
+        # Word → idf over articles (not chunks): how informative a matched word is.
+        self._idf: dict[str, float] = idf["terms"]
+        self.unseen_idf: float = idf["unseen"]  # a word no article uses
         self._bm25_vocab = set(getattr(bm25, "vocab_dict", {}) or {})
         self._sentences: dict[tuple[str, int], list[str]] = {}
 
@@ -62,6 +64,7 @@ class KnowledgeIndex:
             documents = [RegDocument.from_dict(d) for d in
                          json.loads((build / "documents.json").read_text(encoding="utf-8"))]
             raw_chunks = json.loads((build / "chunks.json").read_text(encoding="utf-8"))
+            idf = json.loads((build / "idf.json").read_text(encoding="utf-8"))
             bm25 = bm25s.BM25.load(str(build / "bm25"))
             collection = store.chroma_client(build / "chroma").get_collection(store.COLLECTION)
         except Exception as exc:  # any damage to the build means: rebuild it
@@ -70,20 +73,7 @@ class KnowledgeIndex:
                               item_no=c["item_no"], part=c["part"], text=c["text"]) for c in raw_chunks]
         embedder = embedder or make_embedder(cfg.embedding)
         lexicon = lexicon or load_lexicon(cfg)
-        return cls(build, documents, chunks, bm25, collection, embedder, lexicon, manifest)
-
-    def _compute_idf(self) -> dict[str, float]:
-        """Token → idf over articles (not chunks), used to judge how informative a match is."""
-        df: dict[str, int] = {}
-        articles = 0
-        for doc in self.documents.values():
-            for art in doc.articles:
-                articles += 1
-                for tok in set(self.lexicon.terms(art.text)):
-                    df[tok] = df.get(tok, 0) + 1
-        n = max(articles, 1)
-        self.unseen_idf = float(np.log((n + 1) / 0.5))  # a word no article uses
-        return {tok: float(np.log((n + 1) / (count + 0.5))) for tok, count in df.items()}
+        return cls(build, documents, chunks, bm25, collection, embedder, lexicon, manifest, idf)
 
     def bm25_has(self, token: str) -> bool:
         return token in self._bm25_vocab
