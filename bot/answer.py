@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.replies import reply
+from bot.replies import Replies
 from bot.retrieval.coverage import match, question_words
 from bot.retrieval.hybrid import QueryAnalysis
 from bot.retrieval.index import KnowledgeIndex
@@ -32,10 +32,9 @@ class Citation:
         return {"doc_id": self.doc_id, "doc_title": self.doc_title, "article": self.article,
                 "chapter": self.chapter, "quote": self.quote}
 
-    @property
-    def text(self) -> str:
-        chapter = reply("citation_chapter", chapter=self.chapter) if self.chapter else ""
-        return reply("citation", doc_title=self.doc_title, label=self.label, chapter=chapter)
+    def text(self, replies: Replies) -> str:
+        chapter = replies("citation_chapter", chapter=self.chapter) if self.chapter else ""
+        return replies("citation", doc_title=self.doc_title, label=self.label, chapter=chapter)
 
 
 @dataclass
@@ -102,8 +101,8 @@ def citation_for(doc: RegDocument, art: Article, paragraph: int | None = None) -
 
 
 def compose(index: KnowledgeIndex, citation: Citation, query: QueryAnalysis | None,
-            lead_limit: int, note: str = "") -> str:
+            lead_limit: int, replies: Replies, note: str = "") -> str:
     lead = pick_lead(index, citation.quote, query, lead_limit)
-    body = reply("answer", lead=lead, label=citation.label, quote=citation.quote,
-                 citation=citation.text)
+    body = replies("answer", lead=lead, label=citation.label, quote=citation.quote,
+                   citation=citation.text(replies))
     return f"{note}\n{body}" if note else body

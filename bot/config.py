@@ -67,6 +67,12 @@ class AnswerConfig:
 
 
 @dataclass
+class PromptsConfig:
+    # The project's own prompts unless a config file names another folder.
+    dir: Path = PROJECT_ROOT / "prompts"
+
+
+@dataclass
 class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
@@ -74,6 +80,7 @@ class Config:
     embedding: EmbeddingConfig = field(default_factory=EmbeddingConfig)
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     answer: AnswerConfig = field(default_factory=AnswerConfig)
+    prompts: PromptsConfig = field(default_factory=PromptsConfig)
     source: Path | None = None
 
     @property

@@ -6,7 +6,7 @@ import unicodedata
 
 from bot.answer import Answer, citation_for, compose
 from bot.config import Config
-from bot.replies import load_replies, reply
+from bot.replies import load_replies
 from bot.retrieval.hybrid import analyze
 from bot.retrieval.index import KnowledgeIndex
 from bot.retrieval.lookup import ArticleRef, find_reference
@@ -21,19 +21,20 @@ class Engine:
     def __init__(self, cfg: Config, index: KnowledgeIndex):
         self.cfg = cfg
         self.index = index
+        self.reply = load_replies(cfg.prompts.dir)
 
     # -- entry point -------------------------------------------------------------------
     def answer(self, question: str | None) -> Answer:
         text = (question or "").strip()
         limit = self.cfg.answer.max_question_chars
         if not text:
-            return Answer("empty", reply("empty"), False)
+            return Answer("empty", self.reply("empty"), False)
         if len(text) > limit:
-            return Answer("too_long", reply("too_long", length=len(text), limit=limit), False)
+            return Answer("too_long", self.reply("too_long", length=len(text), limit=limit), False)
         if not _READABLE_RE.search(unicodedata.normalize("NFKC", text)):
-            return Answer("unreadable", reply("unreadable"), False)
+            return Answer("unreadable", self.reply("unreadable"), False)
         if self._is_greeting(text):
-            return Answer("greeting", reply("greeting", doc_title=self._primary_doc().title), False)
+            return Answer("greeting", self.reply("greeting", doc_title=self._primary_doc().title), False)
         ref = find_reference(text)
         if ref is not None:
             return self.article_answer(ref, question=text)
@@ -50,7 +51,8 @@ class Engine:
         doc = self.index.documents[top.doc_id]
         art = doc.article(top.article_no)
         citation = citation_for(doc, art)
-        body = compose(self.index, citation, result.query, self.cfg.answer.lead_sentences)
+        body = compose(self.index, citation, result.query, self.cfg.answer.lead_sentences,
+                       self.reply)
         return Answer("qa", body, True, citations=[citation], ranked=ranked)
 
     # -- direct article lookup ---------------------------------------------------------
@@ -60,7 +62,7 @@ class Engine:
         ranked = [{"doc_id": doc.doc_id, "doc_title": doc.title, "article": ref.article, "score": 1.0}]
         if art is None:
             numbers = [a.no for a in doc.articles if a.kind == ARTICLE]
-            text = reply("no_such_article", doc_title=doc.title,
+            text = self.reply("no_such_article", doc_title=doc.title,
                          label=f"第{to_numeral(ref.article)}条" if ref.article <= 9999 else f"第{ref.article}条",
                          count=len(numbers),
                          first=f"第{to_numeral(min(numbers))}条" if numbers else "—",
@@ -70,12 +72,13 @@ class Engine:
         note = ""
         paragraph = ref.paragraph
         if paragraph is not None and not 1 <= paragraph <= len(art.paragraphs):
-            note = reply("no_such_paragraph", label=art.label, count=len(art.paragraphs))
+            note = self.reply("no_such_paragraph", label=art.label, count=len(art.paragraphs))
             paragraph = None
         citation = citation_for(doc, art, paragraph)
         # The rest of the question ("第五十条说的啥") carries no words to match; lead = first sentences.
         query = analyze(self.index, question) if question else None
-        body = compose(self.index, citation, query, self.cfg.answer.lead_sentences, note=note)
+        body = compose(self.index, citation, query, self.cfg.answer.lead_sentences, self.reply,
+                       note=note)
         return Answer("article", body, True, citations=[citation], ranked=ranked)
 
     # -- helpers -----------------------------------------------------------------------
@@ -105,9 +108,12 @@ class Engine:
 
     def _not_covered(self) -> str:
         docs = list(self.index.documents.values())
-        scope = reply("scope_one", doc_title=docs[0].title) if len(docs) == 1 else reply("scope_many")
-        return reply("not_covered", scope=scope, office=self.cfg.answer.office)
+        if len(docs) == 1:
+            scope = self.reply("scope_one", doc_title=docs[0].title)
+        else:
+            scope = self.reply("scope_many")
+        return self.reply("not_covered", scope=scope, office=self.cfg.answer.office)
 
     def _is_greeting(self, text: str) -> bool:
         t = unicodedata.normalize("NFKC", text).lower().strip(" !！?？。.~～")
-        return t in set(load_replies()["greetings"])
+        return t in self.reply.greetings

@@ -1,19 +1,31 @@
-"""User-facing reply templates, loaded from prompts/replies.toml."""
+"""User-facing reply templates, loaded from <prompts dir>/replies.toml."""
 from __future__ import annotations
 
 import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT
+from bot.config import ConfigError
 
-REPLIES_PATH = PROJECT_ROOT / "prompts" / "replies.toml"
+
+class Replies:
+    """Templates by key; calling fills one in: replies("empty"), replies("too_long", length=…)."""
+
+    def __init__(self, templates: dict):
+        self.templates = templates
+
+    def __call__(self, key: str, **values) -> str:
+        return self.templates[key].format(**values)
+
+    @property
+    def greetings(self) -> set[str]:
+        return set(self.templates.get("greetings", []))
 
 
 @lru_cache(maxsize=4)
-def load_replies(path: Path = REPLIES_PATH) -> dict:
-    return tomllib.loads(path.read_text(encoding="utf-8"))
-
-
-def reply(key: str, **values) -> str:
-    return load_replies()[key].format(**values)
+def load_replies(prompts_dir: Path) -> Replies:
+    path = Path(prompts_dir) / "replies.toml"
+    try:
+        return Replies(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"reply templates unreadable: {path} ({exc})") from exc
