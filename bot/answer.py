@@ -13,6 +13,8 @@ from ingest.model import NOTICE, Article, RegDocument, split_sentences
 
 # A lead sentence longer than this is cut to the clauses that matter.
 LONG_SENTENCE = 90
+# A second lead sentence must cover this fraction of what the best one covers.
+RUNNER_UP_SHARE = 0.8
 
 _CLAUSE_RE = re.compile(r"[^,，]+[,，]?")
 _LABEL_RE = re.compile(r"^\s*(第[^条]{1,8}条|[零〇一二三四五六七八九十百千]+[、.．])\s*")
@@ -65,8 +67,8 @@ def pick_lead(index: KnowledgeIndex, text: str, query: QueryAnalysis | None, lim
         chosen = [0]
     else:
         order = sorted(range(len(candidates)), key=lambda i: (-shares[i], i))
-        # The best sentence, plus runners-up that cover at least half as much.
-        chosen = [i for i in order[:limit] if shares[i] >= top * 0.5]
+        # The best sentence, plus runners-up that cover nearly as much.
+        chosen = [i for i in order[:limit] if shares[i] >= top * RUNNER_UP_SHARE]
     parts = []
     for i in sorted(chosen):
         sentence = _LABEL_RE.sub("", candidates[i]) if i == 0 else candidates[i]
