@@ -19,8 +19,8 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,st]'
 	touch $@ $(VENV)/.installed-run
 
+# `start` ingests knowledge/ when it changed, then starts the chat.
 run: $(VENV)/.installed-run
-	$(BIN)/python -m bot ingest --if-stale
 	$(BIN)/python -m bot start $(ARGS)
 
 test: $(VENV)/.installed-dev

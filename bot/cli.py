@@ -52,6 +52,11 @@ def cmd_ingest(args) -> int:
         report = ingest(cfg, paths, progress=not args.quiet)
     except IngestError as exc:
         return _fail(f"ingest failed: {exc}\nthe previous index (if any) is still serving")
+    _print_report(report)
+    return 0
+
+
+def _print_report(report) -> None:
     for d in report.documents:
         print(f"{d['source']}: 《{d['title']}》 {d['articles']} articles ({d['numbering']})")
     for w in report.warnings:
@@ -60,7 +65,6 @@ def cmd_ingest(args) -> int:
         print(f"skipped: {s}")
     print(f"{report.chunks} chunks, {report.embedded} embedded, {report.reused} reused, "
           f"{report.seconds:.1f} s")
-    return 0
 
 
 def cmd_ask(args) -> int:
@@ -137,9 +141,9 @@ def cmd_start(args) -> int:
 
     cfg = _load(args)
     if is_stale(cfg):
-        print("知识库有变化，正在建立索引…", file=sys.stderr)
+        print("knowledge/ changed: building the index…", file=sys.stderr)
         try:
-            ingest(cfg)
+            _print_report(ingest(cfg))
         except IngestError as exc:
             if store.current_build(cfg.index_root) is None:
                 return _fail(f"ingest failed: {exc}")
