@@ -68,13 +68,8 @@ def _print_report(report) -> None:
 
 
 def cmd_ask(args) -> int:
-    from bot.retrieval.index import IndexError_
-
     cfg = _load(args)
-    try:
-        engine = _open_engine(cfg)
-    except IndexError_ as exc:
-        return _fail(str(exc))
+    engine = _open_engine(cfg)
     answer = engine.answer(" ".join(args.question))
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
@@ -84,7 +79,6 @@ def cmd_ask(args) -> int:
 
 
 def cmd_article(args) -> int:
-    from bot.retrieval.index import IndexError_
     from bot.retrieval.lookup import ArticleRef, find_reference
     from ingest.numerals import parse_numeral
 
@@ -93,10 +87,7 @@ def cmd_article(args) -> int:
     number = ref.article if ref else parse_numeral(args.number)
     if number is None:
         return _fail(f"not an article number: {args.number}", EXIT_USAGE)
-    try:
-        engine = _open_engine(cfg)
-    except IndexError_ as exc:
-        return _fail(str(exc))
+    engine = _open_engine(cfg)
     if args.doc and args.doc not in engine.index.documents:
         return _fail(f"unknown document id {args.doc!r}; known: {', '.join(engine.index.documents)}")
     answer = engine.article_answer(ArticleRef(number, ref.paragraph if ref else None), doc_id=args.doc)
@@ -105,15 +96,11 @@ def cmd_article(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from bot.evaluation import EvalFileError, format_report, load_questions, run_eval
-    from bot.retrieval.index import IndexError_
+    from bot.evaluation import format_report, load_questions, run_eval
 
     cfg = _load(args)
-    try:
-        items = load_questions(Path(args.file))
-        engine = _open_engine(cfg)
-    except (EvalFileError, IndexError_) as exc:
-        return _fail(str(exc))
+    items = load_questions(Path(args.file))
+    engine = _open_engine(cfg)
     report = run_eval(engine, items, k=args.k)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
@@ -124,13 +111,9 @@ def cmd_eval(args) -> int:
 
 def cmd_chat(args) -> int:
     from bot.console import run_console
-    from bot.retrieval.index import IndexError_
 
     cfg = _load(args)
-    try:
-        engine = _open_engine(cfg)
-    except IndexError_ as exc:
-        return _fail(str(exc))
+    engine = _open_engine(cfg)
     return run_console(engine)
 
 
@@ -195,11 +178,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
     from bot.config import ConfigError
+    from bot.evaluation import EvalFileError
     from ingest.embeddings import EmbeddingError
     from ingest.lexicon import LexiconError
+    from ingest.store import IndexUnavailable
 
     try:
         return args.func(args)
+    except (IndexUnavailable, EvalFileError) as exc:
+        return _fail(str(exc))
     except (ConfigError, EmbeddingError, LexiconError) as exc:
         return _fail(f"error: {exc}")
     except KeyboardInterrupt:

@@ -121,7 +121,7 @@ def is_stale(cfg: Config, paths: list[Path] | None = None) -> bool:
     try:
         manifest = store.read_manifest(build)
         files, _ = discover(cfg, paths or cfg.knowledge.paths)
-    except (store.IndexError_, IngestError):
+    except (store.IndexUnavailable, IngestError):
         return True
     return manifest.inputs != inputs_fingerprint(cfg, files)
 

@@ -23,7 +23,7 @@ FORMAT_VERSION = 2
 CURRENT = "CURRENT"
 
 
-class IndexError_(Exception):
+class IndexUnavailable(Exception):
     """The index is missing, unreadable or was built differently; the message says what to do."""
 
 
@@ -112,7 +112,7 @@ def read_manifest(build: Path) -> Manifest:
     try:
         data = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise IndexError_(f"index manifest unreadable in {build}: {exc}") from exc
+        raise IndexUnavailable(f"index manifest unreadable in {build}: {exc}") from exc
     if data.get("format_version") != FORMAT_VERSION:
-        raise IndexError_("索引格式已过期，请运行 `python -m bot ingest` 重新建立索引。")
+        raise IndexUnavailable("索引格式已过期，请运行 `python -m bot ingest` 重新建立索引。")
     return Manifest(data)

