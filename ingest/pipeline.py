@@ -189,10 +189,22 @@ def _embed(embedder: Embedder, chunks: list[Chunk], cache: dict[str, np.ndarray]
     return matrix, len(unique)
 
 
-def _write_build(build: Path, cfg: Config, docs: list[RegDocument], chunks: list[Chunk],
-                 vectors: np.ndarray, lexicon: Lexicon, embedder: Embedder, inputs: str) -> None:
+def _write_lexical(build: Path, docs: list[RegDocument], chunks: list[Chunk], lexicon: Lexicon) -> None:
+    """BM25, idf, documents and chunk records: everything that needs no embedding."""
     bm25s = store.load_bm25s()
     build.mkdir(parents=True)
+    # Chapter and text; the document title is the same for all its chunks and only adds noise.
+    corpus = [lexicon.tokens(c.embed_text) or ["∅"] for c in chunks]
+    bm25 = bm25s.BM25()
+    bm25.index(corpus, show_progress=False)
+    bm25.save(str(build / "bm25"))
+    store.write_json(build / "idf.json", article_idf(docs, lexicon))
+    store.write_json(build / "documents.json", [d.to_dict() for d in docs])
+    store.write_json(build / "chunks.json", [
+        {"id": c.id, "text": c.text, **c.metadata()} for c in chunks])
+
+
+def _write_vectors(build: Path, chunks: list[Chunk], vectors: np.ndarray, embedder: Embedder) -> None:
     client = store.chroma_client(build / "chroma")
     try:
         collection = client.create_collection(
@@ -208,16 +220,10 @@ def _write_build(build: Path, cfg: Config, docs: list[RegDocument], chunks: list
     finally:
         store.release_chroma(build / "chroma")
 
-    # Chapter and text; the document title is the same for all its chunks and only adds noise.
-    corpus = [lexicon.tokens(c.embed_text) or ["∅"] for c in chunks]
-    bm25 = bm25s.BM25()
-    bm25.index(corpus, show_progress=False)
-    bm25.save(str(build / "bm25"))
 
-    store.write_json(build / "idf.json", article_idf(docs, lexicon))
-    store.write_json(build / "documents.json", [d.to_dict() for d in docs])
-    store.write_json(build / "chunks.json", [
-        {"id": c.id, "text": c.text, **c.metadata()} for c in chunks])
+def _write_manifest(build: Path, cfg: Config, docs: list[RegDocument], chunks: list[Chunk],
+                    lexicon: Lexicon, embedder: Embedder, inputs: str) -> None:
+    """Written last: a build without a manifest is never served."""
     store.write_json(build / "manifest.json", {
         "format_version": store.FORMAT_VERSION,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -276,11 +282,14 @@ def ingest(cfg: Config, paths: list[Path] | None = None, progress: bool = True,
         embedder = embedder or make_embedder(cfg.embedding, for_ingest=True)
         cache = _previous_embeddings(cfg, embedder.fingerprint)
         reusable = sum(1 for c in chunks if c.hash in cache)
-        vectors, embedded = _embed(embedder, chunks, cache, cfg.embedding.batch_size, progress)
         build = root / f"build-{time.strftime('%Y%m%dT%H%M%S')}-{hashlib.sha1(str(time.time_ns()).encode()).hexdigest()[:6]}"
         try:
-            _write_build(build, cfg, docs, chunks, vectors, lexicon, embedder,
-                         inputs_fingerprint(cfg, files))
+            # Sequential on purpose: overlapping Python work with the embedder's OpenMP
+            # threads on 2 cores made ingest slower, not faster.
+            vectors, embedded = _embed(embedder, chunks, cache, cfg.embedding.batch_size, progress)
+            _write_lexical(build, docs, chunks, lexicon)
+            _write_vectors(build, chunks, vectors, embedder)
+            _write_manifest(build, cfg, docs, chunks, lexicon, embedder, inputs_fingerprint(cfg, files))
             store.switch_current(root, build)
         except BaseException:
             store.release_chroma(build / "chroma")
