@@ -67,6 +67,23 @@ class AnswerConfig:
 
 
 @dataclass
+class RosterConfig:
+    path: Path = Path("knowledge/roster.example.toml")
+
+
+@dataclass
+class DatabaseConfig:
+    # Empty: a SQLite file in the data dir (see Config.database_url).
+    url: str = ""
+
+
+@dataclass
+class CalendarConfig:
+    holidays_dir: Path = Path("knowledge/holidays")
+    timezone: str = "Asia/Shanghai"
+
+
+@dataclass
 class PromptsConfig:
     # The project's own prompts unless a config file names another folder.
     dir: Path = PROJECT_ROOT / "prompts"
@@ -81,11 +98,18 @@ class Config:
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     answer: AnswerConfig = field(default_factory=AnswerConfig)
     prompts: PromptsConfig = field(default_factory=PromptsConfig)
+    roster: RosterConfig = field(default_factory=RosterConfig)
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
     source: Path | None = None
 
     @property
     def index_root(self) -> Path:
         return self.storage.data_dir / "index"
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{self.storage.data_dir / 'bot.sqlite3'}"
 
 
 # Environment variable -> (section, key)
@@ -93,6 +117,7 @@ ENV_OVERRIDES = {
     "BOT_DATA_DIR": ("storage", "data_dir"),
     "BOT_EMBEDDING_BACKEND": ("embedding", "backend"),
     "BOT_EMBEDDING_MODEL": ("embedding", "model"),
+    "BOT_DATABASE_URL": ("database", "url"),
 }
 
 
