@@ -32,11 +32,17 @@ def _load(args):
     return load_config(args.config)
 
 
-def _open_engine(cfg):
+def _open_engine(cfg, procedures: bool = False):
+    """The engine; with `procedures`, signing and leave questions go to the rule tools."""
     from bot.engine import Engine
     from bot.retrieval.index import KnowledgeIndex
 
-    return Engine(cfg, KnowledgeIndex.open(cfg))
+    frontdesk = None
+    if procedures:
+        from bot.procedures.frontdesk import FrontDesk
+
+        frontdesk = FrontDesk.from_config(cfg)
+    return Engine(cfg, KnowledgeIndex.open(cfg), frontdesk=frontdesk)
 
 
 def cmd_ingest(args) -> int:
@@ -76,6 +82,27 @@ def cmd_ask(args) -> int:
     else:
         print(answer.answer)
     return 0 if answer.intent not in {"empty", "too_long", "unreadable"} else EXIT_FAILED
+
+
+def cmd_route(args) -> int:
+    """A signing or leave question answered by the deterministic rules (or a clarifying question)."""
+    cfg = _load(args)
+    engine = _open_engine(cfg, procedures=True)
+    text = " ".join(args.question)
+    answer = engine.frontdesk.answer(text, engine.index) if text.strip() else None
+    if answer is None:
+        answer = engine.answer(text)  # not a procedure question: the regulation answers
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        print(answer.answer)
+    return 0 if answer.intent not in {"empty", "too_long", "unreadable"} else EXIT_FAILED
+
+
+def cmd_leave(args) -> int:
+    from bot.leave_cli import run
+
+    return run(args, _load(args))
 
 
 def cmd_article(args) -> int:
@@ -154,6 +181,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
 
+    p = sub.add_parser("route", help="who signs a document / who approves leave, from the rules")
+    p.add_argument("question", nargs="*")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_route)
+
+    from bot.leave_cli import add_parser as add_leave_parser
+
+    add_leave_parser(sub)
+    sub.choices["leave"].set_defaults(func=cmd_leave)
+
     p = sub.add_parser("chat", help="terminal chat on the same engine")
     p.set_defaults(func=cmd_chat)
 
@@ -179,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     _setup_logging(args.verbose)
     from bot.config import ConfigError
     from bot.evaluation import EvalFileError
+    from bot.procedures.roster import RosterError
+    from bot.procedures.rules import RulesError
+    from bot.procedures.understand import PhraseError
     from ingest.embeddings import EmbeddingError
     from ingest.lexicon import LexiconError
     from ingest.store import IndexUnavailable
@@ -187,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (IndexUnavailable, EvalFileError) as exc:
         return _fail(str(exc))
-    except (ConfigError, EmbeddingError, LexiconError) as exc:
+    except (ConfigError, EmbeddingError, LexiconError, RosterError, RulesError, PhraseError) as exc:
         return _fail(f"error: {exc}")
     except KeyboardInterrupt:
         return 130

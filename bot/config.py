@@ -25,6 +25,7 @@ class KnowledgeConfig:
     userdict: Path = Path("knowledge/userdict.txt")
     synonyms: Path = Path("knowledge/synonyms.toml")
     stopwords: Path = Path("knowledge/stopwords.txt")
+    procedure_phrases: Path = Path("knowledge/procedure_phrases.toml")
 
 
 @dataclass

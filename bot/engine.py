@@ -18,9 +18,10 @@ _READABLE_RE = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
 
 
 class Engine:
-    def __init__(self, cfg: Config, index: KnowledgeIndex):
+    def __init__(self, cfg: Config, index: KnowledgeIndex, frontdesk=None):
         self.cfg = cfg
         self.index = index
+        self.frontdesk = frontdesk  # signing and leave questions, when configured
         self.reply = load_replies(cfg.prompts.dir)
 
     # -- entry point -------------------------------------------------------------------
@@ -38,6 +39,10 @@ class Engine:
         ref = find_reference(text)
         if ref is not None:
             return self.article_answer(ref, question=text)
+        if self.frontdesk is not None:
+            procedure = self.frontdesk.answer(text, self.index)
+            if procedure is not None:
+                return procedure
         return self.qa_answer(text)
 
     # -- free questions ----------------------------------------------------------------

@@ -1,0 +1,149 @@
+"""Procedure questions in chat: understand the text, run the deterministic tool, and
+write the answer with citations — or ask a clarifying question with fixed options."""
+from __future__ import annotations
+
+import logging
+import unicodedata
+
+from bot.answer import Answer, Citation
+from bot.config import Config
+from bot.procedures.leave import LeaveChainResult, LeaveError, leave_chain
+from bot.procedures.roster import Roster
+from bot.procedures.routing import RoutingError, RoutingResult, route_document
+from bot.procedures.rules import Cite, RuleSet, load_rules
+from bot.procedures.understand import LEAVE, ROUTE, Phrases, ProcedureQuery, understand
+from bot.retrieval.index import KnowledgeIndex
+
+log = logging.getLogger(__name__)
+
+
+class FrontDesk:
+    def __init__(self, rules: RuleSet, roster: Roster, phrases: Phrases, calendar=None):
+        self.rules = rules
+        self.roster = roster
+        self.phrases = phrases
+        self.calendar = calendar
+
+    @classmethod
+    def from_config(cls, cfg: Config) -> "FrontDesk":
+        from bot.procedures.calendar import WorkCalendar
+
+        roster = Roster.load(cfg.roster.path)
+        for warning in roster.warnings:
+            log.warning("roster: %s", warning)
+        return cls(load_rules(), roster, Phrases.load(cfg.knowledge.procedure_phrases),
+                   WorkCalendar.load(cfg.calendar.holidays_dir, timezone=cfg.calendar.timezone))
+
+    def answer(self, text: str, index: KnowledgeIndex) -> Answer | None:
+        """An answer when `text` is a signing or leave question, else None."""
+        query = understand(index.lexicon.normalize(text), self.phrases, self.roster)
+        if query is None:
+            return None
+        if query.clarify:
+            return _clarify(query)
+        try:
+            if query.intent == ROUTE:
+                start = self.calendar.today() if self.calendar and "joint_departments" in query.slots else None
+                result = route_document(self.rules, self.roster, self.calendar,
+                                        start_date=start, **query.slots)
+                body = _route_text(result)
+            else:
+                result = leave_chain(self.rules, self.roster, **query.slots)
+                body = _leave_text(result, named=not query.generic)
+        except (RoutingError, LeaveError) as exc:
+            return Answer(query.intent, str(exc), False)
+        citations = _citations(index, result.cites)
+        if citations:
+            body += "\n\n依据：\n" + "\n".join(f"· {c.label}：“{c.quote}”" for c in citations)
+            body += "\n出处：《" + citations[0].doc_title + "》" + "、".join(
+                dict.fromkeys(c.label for c in citations))
+        ranked = [{"doc_id": c.doc_id, "doc_title": c.doc_title, "article": c.article, "score": 1.0}
+                  for c in citations]
+        return Answer(query.intent, body, True, citations=citations, ranked=ranked)
+
+
+def _who(role: str | None, person: str | None, named: bool = True) -> str:
+    if not role:
+        return person or ""
+    return f"{role}（{person}）" if person and named and person != role else role
+
+
+def _route_text(r: RoutingResult) -> str:
+    verb = "审批" if r.sign_action == "approve" else "签发"
+    lines = []
+    if r.signer_role:
+        lines.append(f"{verb}：{_who(r.signer_role, r.signer)}")
+        for alt in r.alternatives:
+            lines.append(f"或：{_who(alt.role, alt.person)}")
+    else:
+        lines.append("本规则没有规定由谁签发。")
+    if r.steps:
+        lines.append("流程：")
+        lines += [f"{s.order}. {_step(s)}" for s in r.steps]
+    if r.standing_meeting_required:
+        lines.append("须提交县政府常务会议讨论决定。")
+    for d in r.deadlines:
+        due = f"，即 {d.due_date.isoformat()} 前" if d.due_date else ""
+        lines.append(f"时限：{d.workdays}个工作日内{due}。{d.note}".rstrip())
+        if d.notice:
+            lines.append(d.notice)
+    lines += [f"注意：{w}" for w in r.warnings]
+    lines += [f"说明：{n}" for n in r.notes]
+    return "\n".join(lines)
+
+
+def _leave_text(r: LeaveChainResult, named: bool) -> str:
+    who = _who(r.applicant_role, r.applicant, named)
+    if not r.covered:
+        lines = [f"{who}{r.kind}："] + [f"注意：{w}" for w in r.warnings]
+        return "\n".join(lines + [f"说明：{n}" for n in r.notes])
+    lines = [f"{who}{r.kind}的流程："]
+    lines += [f"{s.order}. {_step(s, named)}" for s in r.steps]
+    if r.acting:
+        lines.append(f"期间由{_who(r.acting_role, r.acting, named)}代行职责。")
+    lines += [f"注意：{w}" for w in r.warnings]
+    lines += [f"说明：{n}" for n in r.notes]
+    return "\n".join(lines)
+
+
+def _step(s, named: bool = True) -> str:
+    text = f"{_who(s.role, s.person, named)} {s.label}"
+    if s.to_role:
+        text += f" → {_who(s.to_role, s.to_person, named)}"
+    return text + (f"（{s.note}）" if s.note else "")
+
+
+def _clarify(query: ProcedureQuery) -> Answer:
+    c = query.clarify
+    what = "由谁签发" if query.intent == ROUTE else "请假找谁批"
+    options = "\n".join(f"{i}. {o}" for i, o in enumerate(c.options, start=1))
+    text = f"要确定{what}，还需要知道：{c.question}\n{options}\n请把选项加进问题里再问一次。"
+    return Answer(query.intent, text, False)
+
+
+def _citations(index: KnowledgeIndex, cites: list[Cite]) -> list[Citation]:
+    """Citations for the rule's phrases, each checked against the indexed article text."""
+    doc = index.documents[index.default_doc_id]
+    out: list[Citation] = []
+    seen = set()
+    for cite in cites:
+        art = doc.article(cite.article)
+        key = (cite.article, cite.phrase)
+        if key in seen:
+            continue
+        seen.add(key)
+        if art is None or unicodedata.normalize("NFKC", cite.phrase) not in \
+                unicodedata.normalize("NFKC", art.text):
+            log.error("rule cites a phrase that is not in article %s: %s", cite.article, cite.phrase)
+            continue
+        quote = cite.phrase if cite.phrase in art.text else _verbatim(art.text, cite.phrase)
+        out.append(Citation(doc_id=doc.doc_id, doc_title=doc.title, article=art.no,
+                            chapter=art.chapter_heading, quote=quote, label=art.label))
+    return out
+
+
+def _verbatim(text: str, phrase: str) -> str:
+    """The article's own characters for a phrase matched after width normalisation."""
+    norm = unicodedata.normalize("NFKC", text)
+    start = norm.index(unicodedata.normalize("NFKC", phrase))
+    return text[start:start + len(phrase)]
