@@ -32,7 +32,7 @@ def _load(args):
     return load_config(args.config)
 
 
-def _open_engine(cfg, procedures: bool = False):
+def _open_engine(cfg, procedures: bool = True):
     """The engine; with `procedures`, signing and leave questions go to the rule tools."""
     from bot.engine import Engine
     from bot.retrieval.index import KnowledgeIndex
@@ -87,7 +87,7 @@ def cmd_ask(args) -> int:
 def cmd_route(args) -> int:
     """A signing or leave question answered by the deterministic rules (or a clarifying question)."""
     cfg = _load(args)
-    engine = _open_engine(cfg, procedures=True)
+    engine = _open_engine(cfg)
     text = " ".join(args.question)
     answer = engine.frontdesk.answer(text, engine.index) if text.strip() else None
     if answer is None:

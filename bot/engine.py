@@ -1,4 +1,8 @@
-"""The question-answering engine: one path for ask, chat and eval."""
+"""The question-answering engine: one path for ask, chat and eval.
+
+Order: input checks, greetings, direct article lookups, then signing and leave questions
+(the deterministic rule tools, when a front desk is configured), then the regulation.
+"""
 from __future__ import annotations
 
 import re
@@ -39,11 +43,17 @@ class Engine:
         ref = find_reference(text)
         if ref is not None:
             return self.article_answer(ref, question=text)
-        if self.frontdesk is not None:
-            procedure = self.frontdesk.answer(text, self.index)
-            if procedure is not None:
-                return procedure
-        return self.qa_answer(text)
+        procedure = self.frontdesk.answer(text, self.index) if self.frontdesk else None
+        if procedure is not None and procedure.covered:
+            return procedure
+        answer = self.qa_answer(text)
+        if procedure is None:
+            return answer
+        if not answer.covered:
+            return procedure  # the clarifying question (or the tools' own refusal)
+        # The regulation answers the general question; say how to get the exact chain.
+        answer.answer += "\n\n" + self.reply("procedure_hint")
+        return answer
 
     # -- free questions ----------------------------------------------------------------
     def qa_answer(self, text: str, doc_id: str | None = None) -> Answer:

@@ -52,7 +52,7 @@ class FrontDesk:
                 body = _leave_text(result, named=not query.generic)
         except (RoutingError, LeaveError) as exc:
             return Answer(query.intent, str(exc), False)
-        citations = _citations(index, result.cites)
+        citations = _citations(index, _by_relevance(index, text, result.cites))
         if citations:
             body += "\n\n依据：\n" + "\n".join(f"· {c.label}：“{c.quote}”" for c in citations)
             body += "\n出处：《" + citations[0].doc_title + "》" + "、".join(
@@ -119,6 +119,15 @@ def _clarify(query: ProcedureQuery) -> Answer:
     options = "\n".join(f"{i}. {o}" for i, o in enumerate(c.options, start=1))
     text = f"要确定{what}，还需要知道：{c.question}\n{options}\n请把选项加进问题里再问一次。"
     return Answer(query.intent, text, False)
+
+
+def _by_relevance(index: KnowledgeIndex, text: str, cites: list[Cite]) -> list[Cite]:
+    """The cited phrase that shares the most informative words with the question first:
+    a 会签 question cites article 48 before the approval rule of article 49."""
+    lex = index.lexicon
+    norm = lex.normalize(text)
+    words = set(lex.terms(norm)) | {t for g in lex.expansion_groups(norm) for w in g for t in lex.terms(w)}
+    return sorted(cites, key=lambda c: -sum(index.idf(w) for w in words & set(lex.terms(c.phrase))))
 
 
 def _citations(index: KnowledgeIndex, cites: list[Cite]) -> list[Citation]:

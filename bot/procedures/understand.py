@@ -70,7 +70,9 @@ class Phrases:
 
 def understand(text: str, phrases: Phrases, roster: Roster) -> ProcedureQuery | None:
     """The procedure question in `text` (already typo-corrected), or None if it is none."""
-    about_document = any(d in text for d in phrases.table("route").get("documents", []))
+    route = phrases.table("route")
+    about_document = any(d in text for d in route.get("documents", [])) \
+        and not any(n in text for n in route.get("not_about", []))
     if _asks(text, phrases, ROUTE) and about_document:
         return _route(text, phrases, roster)
     if _asks(text, phrases, LEAVE):
