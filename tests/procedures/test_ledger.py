@@ -138,8 +138,7 @@ def test_chain_accepts_mappings_and_duck_typed_objects(ledger):
         (dict(start=TODAY + timedelta(days=400), end=TODAY + timedelta(days=401)), "不能超过一年以后"),
         (dict(start=TODAY, end=date(2026, 3, 11)), "不能超过一年以后"),
         (dict(start="2025/03/12"), "开始日期格式不正确"),
-        (dict(chain=[]), "没有审批环节"),
-        (dict(chain=[ChainStep(1, "notify", "县委书记", "周书记")]), "没有审批环节"),
+        (dict(chain=[]), "审批链为空"),
         (dict(chain=[ChainStep(1, "approve", "常务副县长", None)]), "“常务副县长”目前没有对应的人员"),
         (dict(chain=[ChainStep(1, "approve", "常务副县长", "  ")]), "“常务副县长”目前没有对应的人员"),
         (dict(chain=[ChainStep(1, "approve", "县长", APPLICANT)]), "不能自己审批自己的申请"),
@@ -153,6 +152,18 @@ def test_submit_validation(ledger, overrides, message):
         submit(ledger, **overrides)
     assert info.value.message == str(info.value)
     assert ledger.list_for(overrides.get("applicant", APPLICANT)) == []
+
+
+def test_report_only_chain_is_recorded_as_reported(ledger):
+    """Article 55: a deputy county head reports to the county head; nobody approves."""
+    req = submit(ledger, chain=[ChainStep(1, "report", "副县长", APPLICANT),
+                                ChainStep(2, "notify", "县政府办公室", None)])
+    assert req.state == "reported" and req.current_step is None
+    assert [a.action for a in ledger.audit(req.id)] == ["submitted", "reported"]
+    assert ledger.pending_for(APPROVER) == []
+    with pytest.raises(LedgerError):
+        ledger.approve(req.id, APPROVER)
+    assert ledger.back(req.id, APPLICANT).state == "returned"
 
 
 def test_submit_date_limits_are_inclusive(ledger):

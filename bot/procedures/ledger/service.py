@@ -427,9 +427,11 @@ class LeaveLedger:
             _check_len(step.role, NAME_LEN, "职务名称")
             if step.person is not None:
                 _check_len(step.person, NAME_LEN, "姓名")
+        if not steps:
+            raise LedgerError("审批链为空，无法提交。请先确认向谁报告、由谁审批。")
+        # A chain without an approve step is a report-only absence (article 55: 副县长、
+        # 办公室主任 "事先报告县长"): it is recorded as reported, with nobody to approve it.
         approvals = [s for s in steps if s.action == StepAction.APPROVE]
-        if not approvals:
-            raise LedgerError("审批链中没有审批环节，无法提交。请先确认由谁审批。")
         for step in approvals:
             if step.person is None:
                 raise LedgerError(
@@ -493,6 +495,7 @@ class LeaveLedger:
                 raise LedgerError("代理人不能是申请人本人。")
         chain = list(chain or ())
         steps = self._validate_chain(chain, applicant)
+        approvals_needed = any(s.action == StepAction.APPROVE for s in steps)
         # Stored for audit: each item as given, with the cleaned core fields on top.
         chain_raw = []
         for item, step in zip(chain, steps):
@@ -511,7 +514,7 @@ class LeaveLedger:
                 destination=destination,
                 reason=reason,
                 acting_person=acting,
-                state=LeaveState.SUBMITTED.value,
+                state=(LeaveState.SUBMITTED if approvals_needed else LeaveState.REPORTED).value,
                 created_at=now,
                 updated_at=now,
                 version=1,
@@ -545,6 +548,9 @@ class LeaveLedger:
                     "approvers": [s.person for s in steps if s.action == StepAction.APPROVE],
                 },
             )
+            if not approvals_needed:
+                self._audit(session, row.id, applicant, AuditAction.REPORTED,
+                            {"note": "无需审批：按规定事先报告"})
             return self._reload(session, row.id)
 
     # ---- decisions
