@@ -76,8 +76,11 @@ def _print_report(report) -> None:
 def cmd_ask(args) -> int:
     cfg = _load(args)
     engine = _open_engine(cfg)
-    answer = engine.answer(" ".join(args.question))
-    if args.json:
+    return _print_answer(engine.answer(" ".join(args.question)), args.json)
+
+
+def _print_answer(answer, as_json: bool) -> int:
+    if as_json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
         print(answer.answer)
@@ -92,11 +95,7 @@ def cmd_route(args) -> int:
     answer = engine.frontdesk.answer(text, engine.index) if text.strip() else None
     if answer is None:
         answer = engine.answer(text)  # not a procedure question: the regulation answers
-    if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False))
-    else:
-        print(answer.answer)
-    return 0 if answer.intent not in {"empty", "too_long", "unreadable"} else EXIT_FAILED
+    return _print_answer(answer, args.json)
 
 
 def cmd_leave(args) -> int:

@@ -5,23 +5,11 @@ from datetime import date
 
 import pytest
 
-from bot.config import PROJECT_ROOT
 from bot.procedures.leave import LeaveError, leave_chain
 from bot.procedures.roster import BODIES, Person, Roster
-from bot.procedures.rules import LEAVE_KINDS, LEAVE_MEETINGS, load_rules
+from bot.procedures.rules import LEAVE_KINDS, LEAVE_MEETINGS
 from bot.procedures.tools import make_tools
-
-EXAMPLE = PROJECT_ROOT / "knowledge" / "roster.example.toml"
-
-
-@pytest.fixture(scope="module")
-def rules():
-    return load_rules()
-
-
-@pytest.fixture(scope="module")
-def roster():
-    return Roster.load(EXAMPLE)
+from bot.config import PROJECT_ROOT
 
 
 @pytest.fixture
@@ -146,7 +134,7 @@ QUESTIONS = [dict(kind=k) for k in LEAVE_KINDS if k != "会议请假"] + [
 
 
 def _people():
-    return Roster.load(EXAMPLE).people
+    return Roster.load(PROJECT_ROOT / "knowledge" / "roster.example.toml").people
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.get("meeting") or q["kind"])

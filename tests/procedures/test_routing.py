@@ -6,24 +6,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.config import PROJECT_ROOT
 from bot.procedures.roster import Person, Roster
 from bot.procedures.routing import RoutingError, RoutingResult, route_document
-from bot.procedures.rules import DOC_KIND_ISSUERS, DOC_KINDS, load_rules
+from bot.procedures.rules import DOC_KIND_ISSUERS, DOC_KINDS
 from bot.procedures.tools import make_tools
-
-EXAMPLE = PROJECT_ROOT / "knowledge" / "roster.example.toml"
-
-
-@pytest.fixture(scope="module")
-def rules():
-    return load_rules()
-
-
-@pytest.fixture(scope="module")
-def roster():
-    return Roster.load(EXAMPLE)
-
 
 @pytest.fixture
 def route(rules, roster):
