@@ -639,75 +639,64 @@ class LeaveLedger:
         Allowed for the applicant, a person named in a report step of the chain, or an
         admin (``admin=True``, e.g. office staff registering it).
         """
-        actor = self._actor(actor)
-
-        def body(session: Session) -> RequestView:
-            view = self._load(session, request_id)
+        def parties(view: RequestView) -> list[str]:
             # Whoever performs a report step, and whom it goes to (to_person, if the
             # chain came with one).
-            report_parties = [s.person for s in view.steps
-                          if s.action == StepAction.REPORT and s.person]
-            report_parties += [r["to_person"] for r in view.chain_raw
-                           if r.get("action") == StepAction.REPORT and r.get("to_person")]
-            if not (admin or actor == view.applicant or actor in report_parties):
-                raise _Denied(
-                    f"只有申请人{view.applicant}本人、报备对象或管理员可以登记报备。",
-                    {"applicant": view.applicant},
-                )
-            if view.state != LeaveState.APPROVED:
-                raise LedgerError(
-                    f"只有已批准的申请才能报备，编号 {view.id} 的申请当前状态为“{view.state_label}”。"
-                )
-            self._bump(session, view, new_state=LeaveState.REPORTED, conflict=CONFLICT_REQUEST)
-            self._audit(session, view.id, actor, AuditAction.REPORTED,
-                        {"report_parties": report_parties, "admin": bool(admin)})
-            return self._reload(session, view.id)
+            return ([s.person for s in view.steps if s.action == StepAction.REPORT and s.person]
+                    + [r["to_person"] for r in view.chain_raw
+                       if r.get("action") == StepAction.REPORT and r.get("to_person")])
 
-        return self._run("report", request_id, actor, body)
+        return self._change_state(
+            "report", request_id, actor,
+            may_act=lambda view: admin or actor == view.applicant or actor in parties(view),
+            denied="只有申请人{applicant}本人、报备对象或管理员可以登记报备。",
+            from_states=(LeaveState.APPROVED,),
+            wrong_state="只有已批准的申请才能报备，编号 {id} 的申请当前状态为“{state}”。",
+            to_state=LeaveState.REPORTED, audit=AuditAction.REPORTED,
+            detail=lambda view: {"report_parties": parties(view), "admin": bool(admin)})
 
     def back(self, request_id: int, actor: str, *, admin: bool = False) -> RequestView:
         """销假: the applicant is back (approved or reported → returned)."""
-        actor = self._actor(actor)
-
-        def body(session: Session) -> RequestView:
-            view = self._load(session, request_id)
-            if not (admin or actor == view.applicant):
-                raise _Denied(
-                    f"只有申请人{view.applicant}本人或管理员可以销假。",
-                    {"applicant": view.applicant},
-                )
-            if view.state not in (LeaveState.APPROVED, LeaveState.REPORTED):
-                raise LedgerError(
-                    f"只有已批准或已报备的申请才能销假，编号 {view.id} 的申请当前状态为“{view.state_label}”。"
-                )
-            self._bump(session, view, new_state=LeaveState.RETURNED, conflict=CONFLICT_REQUEST)
-            self._audit(session, view.id, actor, AuditAction.RETURNED,
-                        {"from_state": view.state, "admin": bool(admin)})
-            return self._reload(session, view.id)
-
-        return self._run("back", request_id, actor, body)
+        return self._change_state(
+            "back", request_id, actor,
+            may_act=lambda view: admin or actor == view.applicant,
+            denied="只有申请人{applicant}本人或管理员可以销假。",
+            from_states=(LeaveState.APPROVED, LeaveState.REPORTED),
+            wrong_state="只有已批准或已报备的申请才能销假，编号 {id} 的申请当前状态为“{state}”。",
+            to_state=LeaveState.RETURNED, audit=AuditAction.RETURNED,
+            detail=lambda view: {"from_state": view.state, "admin": bool(admin)})
 
     def withdraw(self, request_id: int, actor: str) -> RequestView:
         """撤回: the applicant takes back a request still in approval."""
+        return self._change_state(
+            "withdraw", request_id, actor,
+            may_act=lambda view: actor == view.applicant,
+            denied="只有申请人{applicant}本人可以撤回这份申请。",
+            from_states=(LeaveState.SUBMITTED,),
+            wrong_state="只有审批中的申请才能撤回，编号 {id} 的申请当前状态为“{state}”。",
+            to_state=LeaveState.WITHDRAWN, audit=AuditAction.WITHDRAWN,
+            detail=lambda view: {}, skip_pending=True)
+
+    def _change_state(self, operation: str, request_id: int, actor: str, *, may_act, denied: str,
+                      from_states, wrong_state: str, to_state, audit, detail,
+                      skip_pending: bool = False) -> RequestView:
+        """One request-level transition: who may act, from which states, what is audited."""
         actor = self._actor(actor)
 
         def body(session: Session) -> RequestView:
             view = self._load(session, request_id)
-            if actor != view.applicant:
-                raise _Denied(
-                    f"只有申请人{view.applicant}本人可以撤回这份申请。",
-                    {"applicant": view.applicant},
-                )
-            if view.state != LeaveState.SUBMITTED:
-                raise LedgerError(
-                    f"只有审批中的申请才能撤回，编号 {view.id} 的申请当前状态为“{view.state_label}”。"
-                )
-            self._bump(session, view, new_state=LeaveState.WITHDRAWN, conflict=CONFLICT_REQUEST)
-            self._skip_pending(session, view.id)
-            self._audit(session, view.id, actor, AuditAction.WITHDRAWN, {})
+            if not may_act(view):
+                raise _Denied(denied.format(applicant=view.applicant), {"applicant": view.applicant})
+            if view.state not in from_states:
+                raise LedgerError(wrong_state.format(id=view.id, state=view.state_label))
+            audit_detail = detail(view)
+            self._bump(session, view, new_state=to_state, conflict=CONFLICT_REQUEST)
+            if skip_pending:
+                self._skip_pending(session, view.id)
+            self._audit(session, view.id, actor, audit, audit_detail)
             return self._reload(session, view.id)
 
-        return self._run("withdraw", request_id, actor, body)
+        return self._run(operation, request_id, actor, body)
 
     # ---- reading
 
