@@ -6,8 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.replies import Replies
-from bot.retrieval.coverage import match, question_words
-from bot.retrieval.hybrid import QueryAnalysis
+from bot.retrieval.coverage import QuestionWords, match
 from bot.retrieval.index import KnowledgeIndex
 from ingest.model import NOTICE, Article, RegDocument, split_sentences
 
@@ -53,14 +52,13 @@ class Answer:
                 "citations": [c.to_dict() for c in self.citations], "ranked": self.ranked}
 
 
-def pick_lead(index: KnowledgeIndex, text: str, query: QueryAnalysis | None, limit: int) -> str:
+def pick_lead(index: KnowledgeIndex, text: str, qw: QuestionWords | None, limit: int) -> str:
     """Up to `limit` sentences of `text` that best cover the question, in document order.
     A very long sentence is cut to its opening clause and its best clause, joined by "……":
     every character shown is still the article's own."""
     candidates = split_sentences(text)
     if not candidates:
         return text
-    qw = question_words(index, query) if query else None
     shares = [match(index, qw, s).share if qw else 0.0 for s in candidates]
     top = max(shares)
     if top <= 0:
@@ -102,9 +100,9 @@ def citation_for(doc: RegDocument, art: Article, paragraph: int | None = None) -
                     quote=quote, label=label, paragraph=paragraph)
 
 
-def compose(index: KnowledgeIndex, citation: Citation, query: QueryAnalysis | None,
+def compose(index: KnowledgeIndex, citation: Citation, words: QuestionWords | None,
             lead_limit: int, replies: Replies, note: str = "") -> str:
-    lead = pick_lead(index, citation.quote, query, lead_limit)
+    lead = pick_lead(index, citation.quote, words, lead_limit)
     body = replies("answer", lead=lead, label=citation.label, quote=citation.quote,
                    citation=citation.text(replies))
     return f"{note}\n{body}" if note else body

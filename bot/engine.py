@@ -11,6 +11,7 @@ import unicodedata
 from bot.answer import Answer, citation_for, compose
 from bot.config import Config
 from bot.replies import load_replies
+from bot.retrieval.coverage import question_words
 from bot.retrieval.hybrid import analyze
 from bot.retrieval.index import KnowledgeIndex
 from bot.retrieval.lookup import ArticleRef, find_reference
@@ -66,7 +67,7 @@ class Engine:
         doc = self.index.documents[top.doc_id]
         art = doc.article(top.article_no)
         citation = citation_for(doc, art)
-        body = compose(self.index, citation, result.query, self.cfg.answer.lead_sentences,
+        body = compose(self.index, citation, found.words, self.cfg.answer.lead_sentences,
                        self.reply)
         return Answer("qa", body, True, citations=[citation], ranked=ranked)
 
@@ -91,8 +92,8 @@ class Engine:
             paragraph = None
         citation = citation_for(doc, art, paragraph)
         # The rest of the question ("第五十条说的啥") carries no words to match; lead = first sentences.
-        query = analyze(self.index, question) if question else None
-        body = compose(self.index, citation, query, self.cfg.answer.lead_sentences, self.reply,
+        words = question_words(self.index, analyze(self.index, question)) if question else None
+        body = compose(self.index, citation, words, self.cfg.answer.lead_sentences, self.reply,
                        note=note)
         return Answer("article", body, True, citations=[citation], ranked=ranked)
 

@@ -11,7 +11,7 @@ from bot.procedures.leave import LeaveChainResult, LeaveError, leave_chain
 from bot.procedures.roster import Roster
 from bot.procedures.routing import RoutingError, RoutingResult, route_document
 from bot.procedures.rules import Cite, RuleSet, load_rules
-from bot.procedures.understand import LEAVE, ROUTE, Phrases, ProcedureQuery, understand
+from bot.procedures.understand import ROUTE, Phrases, ProcedureQuery, understand
 from bot.retrieval.index import KnowledgeIndex
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import RetrievalConfig
-from bot.retrieval.coverage import Coverage, assess, question_words, rerank
+from bot.retrieval.coverage import Coverage, QuestionWords, assess, question_words, rerank
 from bot.retrieval.hybrid import SearchResult, search
 from bot.retrieval.index import KnowledgeIndex
 
@@ -13,6 +13,7 @@ from bot.retrieval.index import KnowledgeIndex
 class Retrieval:
     result: SearchResult
     coverage: Coverage
+    words: QuestionWords  # the question's weighed words, reused to pick the answer's lead
 
     @property
     def covered(self) -> bool:
@@ -24,4 +25,4 @@ def retrieve(index: KnowledgeIndex, question: str, cfg: RetrievalConfig,
     result = search(index, question, cfg, doc_id=doc_id)
     words = question_words(index, result.query)
     rerank(index, result, cfg, words)
-    return Retrieval(result, assess(index, result, cfg, words))
+    return Retrieval(result, assess(index, result, cfg, words), words)
