@@ -46,6 +46,9 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     ranked: list[dict] = field(default_factory=list)
     path: str = "offline"        # which engine produced it
+    # A procedure question missing a slot: the question and its fixed options
+    # (bot.procedures.understand.Clarification); chat channels show them as buttons.
+    clarify: object | None = None
 
     def to_dict(self) -> dict:
         return {"intent": self.intent, "answer": self.answer, "covered": self.covered,

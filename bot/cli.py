@@ -137,10 +137,58 @@ def cmd_eval(args) -> int:
 
 def cmd_chat(args) -> int:
     from bot.console import run_console
+    from bot.conversation.build import open_conversation
 
     cfg = _load(args)
-    engine = _open_engine(cfg)
-    return run_console(engine)
+    conversation = open_conversation(cfg, console=True)
+    roster = conversation.directory.roster
+    name = getattr(args, "as_person", None)
+    if name and roster.by_name(name) is None:
+        return _fail(f"花名册中没有“{name}”。可选：{'、'.join(p.name for p in roster.people)}",
+                     EXIT_USAGE)
+    if not name:  # the terminal belongs to whoever runs the bot: its first admin by default
+        first = next((p for p in roster.people if p.admin), None) or (roster.people or [None])[0]
+        if first is None:
+            return _fail(f"the roster {cfg.roster.path} lists nobody")
+        name = first.name
+    return run_console(conversation, name)
+
+
+def cmd_serve(args) -> int:
+    """The Telegram bot: polling, or webhook mode with --webhook URL."""
+    import asyncio
+
+    from bot.conversation.build import open_conversation
+    from bot.telegram.redact import protect_logs
+
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        return _fail("TELEGRAM_BOT_TOKEN is not set: the bot token comes from the environment only",
+                     EXIT_USAGE)
+    secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip() or None
+    if not args.verbose:
+        logging.getLogger().setLevel(logging.INFO)
+    protect_logs(token, secret or "")
+    from bot.telegram.service import TelegramService
+
+    cfg = _load(args)
+    conversation = open_conversation(cfg)
+    if conversation.directory.reachable() == 0:
+        logging.getLogger("bot").warning(
+            "no roster member has a telegram_id in %s: everyone will be refused", cfg.roster.path)
+    service = TelegramService(cfg, token, conversation, webhook_url=args.webhook,
+                              webhook_secret=secret)
+    from telegram.error import InvalidToken, TelegramError
+
+    try:
+        asyncio.run(service.run_until_stopped())
+    except InvalidToken:
+        return _fail("the Bot API server refused TELEGRAM_BOT_TOKEN")
+    except TelegramError as exc:
+        return _fail(f"could not start the Telegram bot: {exc}")
+    except OSError as exc:  # e.g. the health/webhook port is taken
+        return _fail(f"could not start the Telegram bot: {exc}")
+    return 0
 
 
 def cmd_start(args) -> int:
@@ -157,9 +205,9 @@ def cmd_start(args) -> int:
             if store.current_build(cfg.index_root) is None:
                 return _fail(f"ingest failed: {exc}")
             print(f"ingest failed, serving the previous index: {exc}", file=sys.stderr)
-    if os.environ.get("TELEGRAM_BOT_TOKEN"):
-        print("TELEGRAM_BOT_TOKEN is set, but the Telegram adapter is not part of this build yet; "
-              "starting the terminal chat.", file=sys.stderr)
+    if os.environ.get("TELEGRAM_BOT_TOKEN", "").strip():
+        return cmd_serve(args)
+    print("TELEGRAM_BOT_TOKEN is not set: starting the terminal chat.", file=sys.stderr)
     return cmd_chat(args)
 
 
@@ -191,9 +239,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub.choices["leave"].set_defaults(func=cmd_leave)
 
     p = sub.add_parser("chat", help="terminal chat on the same engine")
+    p.add_argument("--as", dest="as_person", metavar="NAME", help="act as this roster member")
     p.set_defaults(func=cmd_chat)
 
-    p = sub.add_parser("start", help="ingest if stale, then chat")
+    p = sub.add_parser("serve", help="the Telegram bot (token from $TELEGRAM_BOT_TOKEN)")
+    p.add_argument("--webhook", metavar="URL",
+                   help="webhook mode: the public HTTPS URL Telegram posts updates to")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("start", help="ingest if stale, then serve Telegram (token set) or chat")
+    p.add_argument("--as", dest="as_person", metavar="NAME", help="terminal chat: act as NAME")
+    p.add_argument("--webhook", metavar="URL", help="Telegram webhook mode")
     p.set_defaults(func=cmd_start)
 
     p = sub.add_parser("article", help="show one article verbatim")

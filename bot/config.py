@@ -91,6 +91,30 @@ class PromptsConfig:
 
 
 @dataclass
+class TelegramConfig:
+    # python-telegram-bot's base_url form; empty = Telegram's own servers.
+    api_base_url: str = ""
+    # Group chats the bot serves (ids); messages from any other group are ignored.
+    groups: list = field(default_factory=list)
+    # Where 报备/通报 messages go when a leave chain completes; 0 = nowhere.
+    office_chat_id: int = 0
+    # Webhook mode (`serve --webhook URL`) and the health endpoint listen here.
+    listen: str = "0.0.0.0"
+    port: int = 8080
+    webhook_path: str = "/telegram"
+    health_path: str = "/healthz"
+    # A half-filled form (leave, signing questions) expires after this many minutes.
+    flow_minutes: int = 30
+    # Telegram's outbound limits (AIORateLimiter).
+    group_messages_per_minute: int = 20
+    messages_per_second: int = 30
+    # Updates handled at the same time (answers run in worker threads).
+    concurrent_updates: int = 4
+    # Long-polling timeout of getUpdates, seconds.
+    poll_timeout: int = 10
+
+
+@dataclass
 class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
@@ -102,6 +126,7 @@ class Config:
     roster: RosterConfig = field(default_factory=RosterConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
     source: Path | None = None
 
     @property
@@ -119,6 +144,7 @@ ENV_OVERRIDES = {
     "BOT_EMBEDDING_BACKEND": ("embedding", "backend"),
     "BOT_EMBEDDING_MODEL": ("embedding", "model"),
     "BOT_DATABASE_URL": ("database", "url"),
+    "BOT_TELEGRAM_API_BASE_URL": ("telegram", "api_base_url"),
 }
 
 

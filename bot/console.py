@@ -1,24 +1,97 @@
-"""Terminal chat: the same engine as every other channel, one question per line."""
+"""Terminal chat: the same conversation engine as Telegram, one line per message.
+
+Buttons are shown as numbered choices; typing the number presses it. `/as 姓名` acts
+as another roster member, so a whole leave request (apply, approve, 销假) can be walked
+through in one terminal. Messages for other people are printed with their name."""
 from __future__ import annotations
 
 import logging
 import sys
 
-from bot.engine import Engine
+from bot.conversation.core import Conversation
+from bot.conversation.messages import Event, Outcome
 
 log = logging.getLogger(__name__)
 
 QUIT_WORDS = {"/quit", "/exit", "退出", "quit", "exit"}
-BANNER = "县政府工作规则助手（终端版）。输入问题后回车；输入“退出”或按 Ctrl-D 结束。"
+BANNER = ("县政府工作规则助手（终端版）。输入问题后回车；有选项时输入序号；"
+          "“/as 姓名”切换身份；输入“退出”或按 Ctrl-D 结束。")
 
 
-def run_console(engine: Engine, stdin=None, stdout=None) -> int:
+class ConsoleChat:
+    def __init__(self, conversation: Conversation, person: str, out):
+        self.conv = conversation
+        self.out = out
+        self.user_id = 0
+        self.buttons: dict[int, list[tuple[int, str, str]]] = {}  # chat -> [(message id, label, data)]
+        self._next_message_id = 1
+        self.switch(person)
+
+    def switch(self, name: str) -> bool:
+        uid = self.conv.directory.chat_of(name)
+        if uid is None:
+            return False
+        self.user_id, self.name = uid, name
+        return True
+
+    def line(self, text: str) -> None:
+        if text.startswith("/as"):
+            name = text[3:].strip()
+            if self.switch(name):
+                self._print(f"当前身份：{name}")
+                self._show_buttons()
+            else:
+                known = "、".join(p.name for p in self.conv.directory.roster.people)
+                self._print(f"花名册中没有“{name}”。可选：{known}")
+            return
+        choices = self.buttons.get(self.user_id, [])
+        if text.isdigit() and 1 <= int(text) <= len(choices):
+            message_id, _label, data = choices[int(text) - 1]
+            event = Event(self.user_id, self.user_id, True, callback=data, message_id=message_id)
+        else:
+            event = Event(self.user_id, self.user_id, True, text=text)
+        self._show(self.conv.handle(event))
+
+    def _show(self, outcome: Outcome) -> None:
+        if outcome.notice:
+            self._print(f"〔提示〕{outcome.notice}")
+        for edit in outcome.edits:
+            self.buttons[edit.chat_id] = [b for b in self.buttons.get(edit.chat_id, [])
+                                          if b[0] != edit.message_id]
+            self._print(f"〔更新〕{edit.text}")
+        for m in outcome.messages:
+            message_id = self._next_message_id
+            self._next_message_id += 1
+            if m.chat_id != self.user_id:
+                person = self.conv.directory.person(m.chat_id)
+                self._print(f"〔发给 {person.name if person else m.chat_id}〕{m.text}")
+            else:
+                self._print(m.text)
+            flat = [(message_id, b.label, b.data) for row in m.buttons for b in row]
+            if flat:
+                # The newest buttons of a chat replace the older ones (as on a phone screen).
+                self.buttons[m.chat_id] = flat
+                if m.chat_id == self.user_id:
+                    self._show_buttons()
+
+    def _show_buttons(self) -> None:
+        choices = self.buttons.get(self.user_id, [])
+        if choices:
+            self._print("  ".join(f"[{i}] {label}" for i, (_m, label, _d) in enumerate(choices, 1)))
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+
+def run_console(conversation: Conversation, person: str, stdin=None, stdout=None) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     interactive = stdin.isatty() and stdout.isatty()
     if interactive:
         import readline  # noqa: F401  (line editing and history for input())
+    chat = ConsoleChat(conversation, person, stdout)
     print(BANNER, file=stdout)
+    print(f"当前身份：{person}", file=stdout)
     while True:
         try:
             if interactive:
@@ -39,8 +112,7 @@ def run_console(engine: Engine, stdin=None, stdout=None) -> int:
         if not line:
             continue
         try:
-            answer = engine.answer(line)
-            print(answer.answer, file=stdout, flush=True)
+            chat.line(line)
         except Exception as exc:  # a bug must not end the session or show a trace to the user
             log.error("answer failed: %r", exc, exc_info=log.isEnabledFor(logging.DEBUG))
             print("抱歉，处理这个问题时出错了，请换个说法再试。", file=stdout, flush=True)

@@ -30,7 +30,11 @@ class Engine:
         self.reply = load_replies(cfg.prompts.dir)
 
     # -- entry point -------------------------------------------------------------------
-    def answer(self, question: str | None) -> Answer:
+    def answer(self, question: str | None, given: dict | None = None,
+               clarify_first: bool = False) -> Answer:
+        """The answer to one message. `given`: slots already chosen with buttons and the
+        asker's roster name (see bot.procedures.understand). `clarify_first`: a chat with
+        buttons asks for a missing slot even when the regulation's text could answer."""
         text = (question or "").strip()
         limit = self.cfg.answer.max_question_chars
         if not text:
@@ -44,8 +48,9 @@ class Engine:
         ref = find_reference(text)
         if ref is not None:
             return self.article_answer(ref, question=text)
-        procedure = self.frontdesk.answer(text, self.index) if self.frontdesk else None
-        if procedure is not None and procedure.covered:
+        procedure = self.frontdesk.answer(text, self.index, given) if self.frontdesk else None
+        if procedure is not None and (procedure.covered or
+                                      (clarify_first and procedure.clarify is not None)):
             return procedure
         answer = self.qa_answer(text)
         if procedure is None:

@@ -1,4 +1,5 @@
-"""User-facing reply templates, loaded from <prompts dir>/replies.toml."""
+"""User-facing reply templates, loaded from <prompts dir>/replies.toml (answers) and
+<prompts dir>/chat.toml (the chat channels' commands, forms and notifications)."""
 from __future__ import annotations
 
 import tomllib
@@ -22,9 +23,9 @@ class Replies:
         return set(self.templates.get("greetings", []))
 
 
-@lru_cache(maxsize=4)
-def load_replies(prompts_dir: Path) -> Replies:
-    path = Path(prompts_dir) / "replies.toml"
+@lru_cache(maxsize=8)
+def load_replies(prompts_dir: Path, name: str = "replies.toml") -> Replies:
+    path = Path(prompts_dir) / name
     try:
         return Replies(tomllib.loads(path.read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -34,9 +34,14 @@ class FrontDesk:
         return cls(load_rules(), roster, Phrases.load(cfg.knowledge.procedure_phrases),
                    WorkCalendar.load(cfg.calendar.holidays_dir, timezone=cfg.calendar.timezone))
 
-    def answer(self, text: str, index: KnowledgeIndex) -> Answer | None:
-        """An answer when `text` is a signing or leave question, else None."""
-        query = understand(index.lexicon.normalize(text), self.phrases, self.roster)
+    def answer(self, text: str, index: KnowledgeIndex, given: dict | None = None,
+               force: str | None = None) -> Answer | None:
+        """An answer when `text` is a signing or leave question, else None.
+
+        `given` and `force` as in understand(): slots chosen with buttons, the asker,
+        and a forced intent (the /sign command)."""
+        query = understand(index.lexicon.normalize(text), self.phrases, self.roster,
+                           given=given, force=force)
         if query is None:
             return None
         if query.clarify:
@@ -79,7 +84,7 @@ def _route_text(r: RoutingResult) -> str:
         lines.append("本规则没有规定由谁签发。")
     if r.steps:
         lines.append("流程：")
-        lines += [f"{s.order}. {_step(s)}" for s in r.steps]
+        lines += [f"{s.order}. {step_text(s)}" for s in r.steps]
     if r.standing_meeting_required:
         lines.append("须提交县政府常务会议讨论决定。")
     for d in r.deadlines:
@@ -98,7 +103,7 @@ def _leave_text(r: LeaveChainResult, named: bool) -> str:
         lines = [f"{who}{r.kind}："] + [f"注意：{w}" for w in r.warnings]
         return "\n".join(lines + [f"说明：{n}" for n in r.notes])
     lines = [f"{who}{r.kind}的流程："]
-    lines += [f"{s.order}. {_step(s, named)}" for s in r.steps]
+    lines += [f"{s.order}. {step_text(s, named)}" for s in r.steps]
     if r.acting:
         lines.append(f"期间由{_who(r.acting_role, r.acting, named)}代行职责。")
     lines += [f"注意：{w}" for w in r.warnings]
@@ -106,7 +111,7 @@ def _leave_text(r: LeaveChainResult, named: bool) -> str:
     return "\n".join(lines)
 
 
-def _step(s, named: bool = True) -> str:
+def step_text(s, named: bool = True) -> str:
     text = f"{_who(s.role, s.person, named)} {s.label}"
     if s.to_role:
         text += f" → {_who(s.to_role, s.to_person, named)}"
@@ -118,7 +123,7 @@ def _clarify(query: ProcedureQuery) -> Answer:
     what = "由谁签发" if query.intent == ROUTE else "请假找谁批"
     options = "\n".join(f"{i}. {o}" for i, o in enumerate(c.options, start=1))
     text = f"要确定{what}，还需要知道：{c.question}\n{options}\n请把选项加进问题里再问一次。"
-    return Answer(query.intent, text, False)
+    return Answer(query.intent, text, False, clarify=c)
 
 
 def _by_relevance(index: KnowledgeIndex, text: str, cites: list[Cite]) -> list[Cite]:

@@ -21,6 +21,7 @@ DOC_KIND_OPTIONS = ["人事任免", "西政文件", "决定", "命令", "规章"
 MEETING_OPTIONS = ["常务会议", "县长办公会议", "副县长主持的县长办公会议"]
 ROLE_OPTIONS = ["副县长", "办公室主任", "部门主要负责人", "乡镇主要负责人", "其他工作人员"]
 KIND_OPTIONS = ["出差", "休假", "出访", "离县外出", "会议请假"]
+_ROLE_CHOICES = {"其他工作人员": "工作人员"}  # a ROLE_OPTIONS button → the roster role
 _MISS_MEETING = ("去不了", "参加不了", "不能参加", "不能出席", "来不了", "请假", "缺席")
 _SELF_RE = re.compile(r"我是([^，,。.？?！!\s]{1,20})")
 
@@ -68,15 +69,22 @@ class Phrases:
         return None
 
 
-def understand(text: str, phrases: Phrases, roster: Roster) -> ProcedureQuery | None:
-    """The procedure question in `text` (already typo-corrected), or None if it is none."""
+def understand(text: str, phrases: Phrases, roster: Roster, given: dict | None = None,
+               force: str | None = None) -> ProcedureQuery | None:
+    """The procedure question in `text` (already typo-corrected), or None if it is none.
+
+    `given` holds slots already answered with buttons (issuer, doc_kind, meeting, kind,
+    role), and `asker` — the roster name of whoever asks, used when they speak of
+    themselves ("我下周出差找谁批"). `force` (ROUTE or LEAVE) skips intent detection.
+    """
+    given = given or {}
     route = phrases.table("route")
     about_document = any(d in text for d in route.get("documents", [])) \
         and not any(n in text for n in route.get("not_about", []))
-    if _asks(text, phrases, ROUTE) and about_document:
-        return _route(text, phrases, roster)
-    if _asks(text, phrases, LEAVE):
-        return _leave(text, phrases, roster)
+    if force == ROUTE or (force is None and _asks(text, phrases, ROUTE) and about_document):
+        return _route(text, phrases, roster, given)
+    if force == LEAVE or (force is None and _asks(text, phrases, LEAVE)):
+        return _leave(text, phrases, roster, given)
     return None
 
 
@@ -85,10 +93,10 @@ def _asks(text: str, phrases: Phrases, intent: str) -> bool:
     return any(a in text for a in phrases.table(key).get("asks", []))
 
 
-def _route(text: str, phrases: Phrases, roster: Roster) -> ProcedureQuery:
+def _route(text: str, phrases: Phrases, roster: Roster, given: dict) -> ProcedureQuery:
     slots: dict = {}
-    issuer = phrases.first(text, "route", "issuer")
-    doc_kind = phrases.first(text, "route", "doc_kind")
+    issuer = given.get("issuer") or phrases.first(text, "route", "issuer")
+    doc_kind = given.get("doc_kind") or phrases.first(text, "route", "doc_kind")
     flags = [v for p, v in phrases.table("route", "flags").items() if p in text]
     for flag in flags:
         if flag.startswith("scope:"):
@@ -102,7 +110,7 @@ def _route(text: str, phrases: Phrases, roster: Roster) -> ProcedureQuery:
         issuer, doc_kind = "部门", "请示"
     if doc_kind == "会议纪要":
         issuer = issuer or "县政府"
-        slots["meeting"] = phrases.first(text, "route", "meeting")
+        slots["meeting"] = given.get("meeting") or phrases.first(text, "route", "meeting")
         if slots["meeting"] is None:
             return ProcedureQuery(ROUTE, slots, Clarification(
                 "meeting", "这是哪个会议的纪要？", MEETING_OPTIONS))
@@ -123,19 +131,19 @@ def _route(text: str, phrases: Phrases, roster: Roster) -> ProcedureQuery:
     return ProcedureQuery(ROUTE, slots)
 
 
-def _leave(text: str, phrases: Phrases, roster: Roster) -> ProcedureQuery:
+def _leave(text: str, phrases: Phrases, roster: Roster, given: dict) -> ProcedureQuery:
     slots: dict = {}
     meeting = phrases.first(text, "leave", "meeting")
-    if meeting and any(m in text for m in _MISS_MEETING):
+    if meeting and any(m in text for m in _MISS_MEETING) and given.get("kind") in (None, "会议请假"):
         slots.update(kind="会议请假", meeting=meeting)
     else:
-        kind = phrases.first(text, "leave", "kind")
+        kind = given.get("kind") or phrases.first(text, "leave", "kind")
         if kind is None and "请假" in text:
             kind = "离县外出"  # article 55 speaks of leaving the county
         if kind is None:
             return ProcedureQuery(LEAVE, slots, Clarification("kind", "请问是哪类请假？", KIND_OPTIONS))
         slots["kind"] = kind
-    person, generic = _applicant(text, phrases, roster)
+    person, generic = _applicant(text, phrases, roster, given)
     if person is None:
         return ProcedureQuery(LEAVE, slots, Clarification(
             "applicant", "请问请假的是哪类人员？", ROLE_OPTIONS), generic=True)
@@ -143,14 +151,20 @@ def _leave(text: str, phrases: Phrases, roster: Roster) -> ProcedureQuery:
     return ProcedureQuery(LEAVE, slots, generic=generic)
 
 
-def _applicant(text: str, phrases: Phrases, roster: Roster) -> tuple[Person | None, bool]:
-    """The roster person asking ("我是农业农村局局长"), else any holder of the named role."""
+def _applicant(text: str, phrases: Phrases, roster: Roster,
+               given: dict) -> tuple[Person | None, bool]:
+    """The roster person asking ("我是农业农村局局长"), else any holder of the named role;
+    a known asker speaking of themselves ("我…") when no role is named."""
     m = _SELF_RE.search(text)
     about = m.group(1) if m else text
     for person in roster.people:
         if person.name in about:
             return person, False
-    role = phrases.first(about, "leave", "role")
+    role = _ROLE_CHOICES.get(given.get("role"), given.get("role")) \
+        or phrases.first(about, "leave", "role")
+    asker = roster.by_name(given["asker"]) if given.get("asker") else None
+    if role is None and asker is not None and (m is None and "我" in text):
+        return asker, False
     if role is None:
         return None, True
     holders = roster.by_role(role)

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
+
+from bot import migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -43,12 +44,7 @@ def alembic_config(url: str) -> AlembicConfig:
 
         command.revision(alembic_config(url), message="...", autogenerate=True)
     """
-    cfg = AlembicConfig()  # no file: nothing is read from the working directory
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.set_main_option("path_separator", "os")
-    # ConfigParser interpolation: a literal '%' (e.g. in a password) must be doubled.
-    cfg.set_main_option("sqlalchemy.url", str(url).replace("%", "%%"))
-    return cfg
+    return migrate.alembic_config(url, MIGRATIONS_DIR)
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -85,18 +81,7 @@ def create_ledger_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOU
 
 def upgrade_ledger_db(engine: Engine) -> None:
     """Apply pending migrations in one transaction (a no-op when already at head)."""
-    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.connect() as connection:
-        if engine.dialect.name == "sqlite":
-            # SQLite's driver would otherwise run the DDL outside any transaction.
-            # IMMEDIATE takes the write lock up front, so two processes opening the
-            # same new file migrate one after the other instead of colliding.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.begin()
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
-        connection.commit()
+    migrate.upgrade(engine, MIGRATIONS_DIR)
 
 
 def open_ledger_db(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:

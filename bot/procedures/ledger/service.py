@@ -631,6 +631,32 @@ class LeaveLedger:
 
         return self._run(operation, request_id, actor, body)
 
+    def check_decider(self, request_id: int, actor: str, step_id: int | None = None) -> StepView:
+        """The step ``actor`` may decide now (e.g. before asking for a rejection reason).
+
+        Refuses like ``approve`` would, and records a wrong person's attempt as 'denied';
+        ``step_id``, when given, must still be the current step (a stale button refuses).
+        """
+        actor = self._actor(actor)
+
+        def body(session: Session) -> StepView:
+            view = self._load(session, request_id)
+            step = view.current_step
+            if step is None or (step_id is not None and step.id != int(step_id)):
+                if step is None:
+                    raise LedgerError(
+                        f"编号 {view.id} 的申请当前状态为“{view.state_label}”，不能再审批。")
+                raise LedgerError(CONFLICT_STEP)
+            if actor != step.person:
+                raise _Denied(
+                    f"只有{step.person}（{step.role}）可以审批这一步。",
+                    {"step_id": step.id, "order": step.order, "role": step.role,
+                     "expected": step.person},
+                )
+            return step
+
+        return self._run("check", request_id, actor, body)
+
     # ---- after approval
 
     def report(self, request_id: int, actor: str, *, admin: bool = False) -> RequestView:
@@ -744,6 +770,17 @@ class LeaveLedger:
                 )
                 .order_by(LeaveRequest.created_at, LeaveRequest.id)
             ).unique().all()
+            return [_request_view(r) for r in rows]
+
+    def active(self) -> list[RequestView]:
+        """Requests still in approval or approved but not yet reported, oldest first."""
+        with self._transaction() as session:
+            rows = session.scalars(
+                select(LeaveRequest)
+                .where(LeaveRequest.state.in_([LeaveState.SUBMITTED.value,
+                                               LeaveState.APPROVED.value]))
+                .order_by(LeaveRequest.created_at, LeaveRequest.id)
+            ).all()
             return [_request_view(r) for r in rows]
 
     def audit(self, request_id: int) -> list[AuditView]:

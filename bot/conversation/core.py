@@ -1,0 +1,275 @@
+"""The conversation engine: access control, commands, free questions and multi-step
+flows. Transport-agnostic: adapters turn their updates into `Event`s and deliver the
+returned `Outcome`."""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from bot.answer import Answer
+from bot.config import Config
+from bot.conversation.directory import Directory
+from bot.conversation.leave import LeaveDesk
+from bot.conversation.messages import Button, Event, Outcome, in_rows, keyboard
+from bot.conversation.store import ChatStore, FlowState
+from bot.engine import Engine
+from bot.procedures.ledger import LeaveLedger
+from bot.procedures.roster import Person
+from bot.procedures.understand import LEAVE, ROUTE
+from bot.replies import load_replies
+from bot.retrieval.lookup import ArticleRef, find_reference
+from ingest.numerals import parse_numeral
+
+log = logging.getLogger(__name__)
+
+_COMMAND_RE = re.compile(r"^/([A-Za-z_]+)(?:@(\w+))?(?:\s+(.*))?$", re.S)
+# Flows that wait for typed text (the others only take button presses).
+_TEXT_FLOWS = {"ask", "leave", "reject"}
+
+
+@dataclass
+class Context:
+    """What one event is about: who, where, and the flow they are in."""
+    event: Event
+    person: Person
+
+    @property
+    def chat(self) -> int:
+        return self.event.chat_id
+
+
+class Conversation:
+    def __init__(self, cfg: Config, engine: Engine, ledger: LeaveLedger, store: ChatStore,
+                 directory: Directory, *, bot_username: str = ""):
+        self.cfg = cfg
+        self.engine = engine
+        self.store = store
+        self.directory = directory
+        self.bot_username = bot_username
+        self.say = load_replies(cfg.prompts.dir, "chat.toml")
+        self.leave = LeaveDesk(cfg, engine, ledger, store, directory, self.say)
+
+    # -- entry point ---------------------------------------------------------------------
+    def handle(self, event: Event) -> Outcome:
+        person = self.directory.person(event.user_id)
+        if person is None:
+            return self._stranger(event)
+        ctx = Context(event, person)
+        if event.callback is not None:
+            return self._press(ctx)
+        text = (event.text or "").strip()
+        command = _COMMAND_RE.match(text)
+        if command and (command.group(2) in (None, self.bot_username) or not self.bot_username):
+            if not event.private and not event.addressed:
+                return Outcome()
+            self.store.clear_flow(ctx.chat, event.user_id)  # a command starts afresh
+            return self._command(ctx, command.group(1).lower(), (command.group(3) or "").strip())
+        flow, expired = self.store.flow(ctx.chat, event.user_id)
+        if flow is not None and flow.name in _TEXT_FLOWS:
+            return self._continue(ctx, flow, text)
+        if not event.private and not event.addressed:
+            return Outcome()
+        out = self.ask(ctx, self._strip_mention(text))
+        if expired:
+            out.messages.insert(0, _msg(ctx, self.say("flow_expired", minutes=self.cfg.telegram.flow_minutes)))
+        return out
+
+    def _stranger(self, event: Event) -> Outcome:
+        log.warning("refused a user not on the roster: user_id=%s chat_id=%s",
+                    event.user_id, event.chat_id)
+        if event.callback is not None:
+            return Outcome(notice=self.say("stranger", office=self.cfg.answer.office,
+                                           user_id=event.user_id), alert=True)
+        if not event.private and not event.addressed:
+            return Outcome()
+        return Outcome().add(event.chat_id, self.say("stranger", office=self.cfg.answer.office,
+                                                     user_id=event.user_id))
+
+    # -- commands ------------------------------------------------------------------------
+    def _command(self, ctx: Context, name: str, args: str) -> Outcome:
+        handler = {
+            "start": self._start, "help": self._help, "ask": self._ask_command,
+            "sign": self._sign, "article": self._article, "whoami": self._whoami,
+            "cancel": self._cancel, "reload": self._reload,
+            "leave": self.leave.start_form, "myleaves": self.leave.my_leaves,
+            "pending": self.leave.pending, "back": self.leave.back_command,
+        }.get(name)
+        if handler is None:
+            return _reply(ctx, self.say("unknown_command"))
+        if name in LeaveDesk.PRIVATE_COMMANDS and not ctx.event.private:
+            return _reply(ctx, self.say("private_only", what=LeaveDesk.PRIVATE_COMMANDS[name],
+                                        command=f"/{name}"))
+        return handler(ctx, args)
+
+    def _start(self, ctx: Context, args: str) -> Outcome:
+        if args == "leave" and ctx.event.private:
+            return self.leave.start_form(ctx, "")
+        return _reply(ctx, self.say("start", name=ctx.person.name, doc_title=self._doc_title()))
+
+    def _help(self, ctx: Context, args: str) -> Outcome:
+        text = self.say("help")
+        if ctx.person.admin:
+            text += "\n" + self.say("admin_help")
+        return _reply(ctx, text)
+
+    def _whoami(self, ctx: Context, args: str) -> Outcome:
+        p = ctx.person
+        return _reply(ctx, self.say("whoami", name=p.name, role=p.role,
+                                    department=f"，{p.department}" if p.department else "",
+                                    user_id=ctx.event.user_id,
+                                    admin=self.say("whoami_admin") if p.admin else ""))
+
+    def _cancel(self, ctx: Context, args: str) -> Outcome:
+        # The command already cleared the flow; say so either way.
+        return _reply(ctx, self.say("cancelled"))
+
+    def _reload(self, ctx: Context, args: str) -> Outcome:
+        if not ctx.person.admin:
+            return _reply(ctx, self.say("admin_only"))
+        from bot.procedures.frontdesk import FrontDesk
+
+        try:
+            frontdesk = FrontDesk.from_config(self.cfg)
+        except Exception as exc:  # a broken roster or rules file keeps the old ones
+            log.error("reload failed: %s", exc)
+            return _reply(ctx, self.say("reload_failed", error=str(exc)[:300]))
+        self.engine.frontdesk = frontdesk
+        self.directory = Directory(frontdesk.roster, console=self.directory.console)
+        self.leave.reload(frontdesk, self.directory)
+        warnings = frontdesk.roster.warnings
+        log.info("reloaded roster (%d people) and rules on %s's request",
+                 len(frontdesk.roster.people), ctx.person.name)
+        return _reply(ctx, self.say(
+            "reloaded", people=len(frontdesk.roster.people), rules=sum(1 for _ in frontdesk.rules),
+            warnings=("\n注意：\n" + "\n".join(f"· {w}" for w in warnings)) if warnings else ""))
+
+    def _article(self, ctx: Context, args: str) -> Outcome:
+        ref = find_reference(args) if args else None
+        if ref is None and args:
+            number = parse_numeral(args.strip().removeprefix("第").removesuffix("条"))
+            ref = ArticleRef(number, None) if number else None
+        if ref is None:
+            return _reply(ctx, self.say("article_usage"))
+        return _reply(ctx, self.engine.article_answer(ref, question=args).answer)
+
+    def _ask_command(self, ctx: Context, args: str) -> Outcome:
+        if args:
+            return self.ask(ctx, args)
+        self.store.save_flow(ctx.chat, ctx.event.user_id, ctx.person.name, "ask", "question", {},
+                             new=True)
+        return _reply(ctx, self.say("ask_prompt"))
+
+    def _sign(self, ctx: Context, args: str) -> Outcome:
+        answer = self.engine.frontdesk.answer(args, self.engine.index, force=ROUTE)
+        if answer is None or answer.clarify is None:
+            return _reply(ctx, answer.answer if answer else self.say("sign_prompt"))
+        return self._offer(ctx, args, answer, {}, ROUTE)
+
+    # -- free questions ------------------------------------------------------------------
+    def ask(self, ctx: Context, text: str) -> Outcome:
+        given = {"asker": ctx.person.name}
+        answer = self.engine.answer(text, given=given, clarify_first=True)
+        if answer.clarify is not None:
+            return self._offer(ctx, text, answer, given, None)
+        return _reply(ctx, answer.answer)
+
+    def _offer(self, ctx: Context, text: str, answer: Answer, given: dict, force: str | None) -> Outcome:
+        """A missing slot: ask with the fixed options as buttons; the choice continues."""
+        c = answer.clarify
+        intent = force or answer.intent
+        flow = self.store.save_flow(ctx.chat, ctx.event.user_id, ctx.person.name, "clarify", c.slot,
+                                    {"text": text, "given": given, "force": force,
+                                     "intent": intent, "options": list(c.options)}, new=True)
+        what = self.say("clarify_route" if intent == ROUTE else "clarify_leave")
+        buttons = [Button(o, f"f|{flow.nonce}|{i}") for i, o in enumerate(c.options)]
+        return _reply(ctx, self.say("clarify", what=what, question=c.question),
+                      in_rows(buttons, 2) + keyboard([self._cancel_button(flow)]))
+
+    def _cancel_button(self, flow: FlowState) -> Button:
+        return Button(self.say("cancel_button"), f"f|{flow.nonce}|x")
+
+    # -- flows ---------------------------------------------------------------------------
+    def _continue(self, ctx: Context, flow: FlowState, text: str) -> Outcome:
+        if flow.name == "ask":
+            self.store.clear_flow(ctx.chat, ctx.event.user_id)
+            return self.ask(ctx, text)
+        if flow.name == "reject":
+            return self.leave.reject_reason(ctx, flow, text)
+        return self.leave.form_text(ctx, flow, text)
+
+    def _press(self, ctx: Context) -> Outcome:
+        data = ctx.event.callback or ""
+        kind, _, rest = data.partition("|")
+        if kind == "f":
+            nonce, _, choice = rest.partition("|")
+            flow, _expired = self.store.flow(ctx.chat, ctx.event.user_id)
+            if flow is None or flow.nonce != nonce:
+                other = self.store.flow_by_nonce(ctx.chat, nonce)
+                if other is not None and other.user_id != ctx.event.user_id:
+                    return Outcome(notice=self.say("not_your_button"), alert=True)
+                return Outcome(notice=self.say("stale_button"), alert=True)
+            if choice == "x":
+                self.store.clear_flow(ctx.chat, ctx.event.user_id)
+                return self._edit_pressed(ctx, self.say("cancelled"))
+            if flow.name == "clarify":
+                return self._clarified(ctx, flow, choice)
+            if flow.name == "reject":
+                return Outcome(notice=self.say("stale_button"), alert=True)
+            return self.leave.form_press(ctx, flow, choice)
+        return self.leave.press(ctx, kind, rest)
+
+    def _clarified(self, ctx: Context, flow: FlowState, choice: str) -> Outcome:
+        options = flow.data.get("options", [])
+        if not choice.isdigit() or int(choice) >= len(options):
+            return Outcome(notice=self.say("stale_button"), alert=True)
+        value = options[int(choice)]
+        given = dict(flow.data.get("given") or {})
+        given[flow.step] = value
+        force = flow.data.get("force") or flow.data.get("intent")
+        force = force if force in (ROUTE, LEAVE) else None
+        answer = self.engine.frontdesk.answer(flow.data.get("text", ""), self.engine.index,
+                                              given=given, force=force)
+        self.store.clear_flow(ctx.chat, ctx.event.user_id)
+        out = self._edit_pressed(ctx, f"{self._pressed_text(flow)}\n→ {value}")
+        if answer is None:
+            return out.extend(_reply(ctx, self.say("sign_prompt")))
+        if answer.clarify is not None:
+            return out.extend(self._offer(ctx, flow.data.get("text", ""), answer, given, force))
+        return out.extend(_reply(ctx, answer.answer))
+
+    def _pressed_text(self, flow: FlowState) -> str:
+        intent = flow.data.get("intent")
+        return self.say("clarify_route" if intent == ROUTE else "clarify_leave")
+
+    def _edit_pressed(self, ctx: Context, text: str) -> Outcome:
+        out = Outcome()
+        if ctx.event.message_id is not None:
+            from bot.conversation.messages import Edit
+
+            out.edits.append(Edit(ctx.chat, ctx.event.message_id, text))
+        return out
+
+    # -- helpers -------------------------------------------------------------------------
+    def _strip_mention(self, text: str) -> str:
+        if self.bot_username:
+            text = re.sub(rf"@{re.escape(self.bot_username)}\b", "", text, flags=re.I)
+        return text.strip()
+
+    def _doc_title(self) -> str:
+        index = self.engine.index
+        return index.documents[index.default_doc_id].title
+
+    def reconcile(self) -> Outcome:
+        """Notifications owed by the ledger's current state (after a crash or restart)."""
+        return self.leave.reconcile()
+
+
+def _msg(ctx: Context, text: str, buttons=()):
+    from bot.conversation.messages import Message
+
+    return Message(ctx.chat, text, buttons)
+
+
+def _reply(ctx: Context, text: str, buttons=()) -> Outcome:
+    return Outcome().add(ctx.chat, text, buttons)

@@ -1,0 +1,426 @@
+"""Leave in chat: the guided form, approvals by button, 报备 to the office group, 销假.
+
+Notifications are derived from the ledger's state (`notifications`), each with a key
+that names the state it announces, so announcing the same state again — after a retry,
+a restart or a reconciliation pass — sends nothing twice."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.config import Config
+from bot.conversation.directory import Directory
+from bot.conversation.messages import Button, Edit, Outcome, in_rows, keyboard
+from bot.conversation.store import ChatStore, FlowState
+from bot.procedures.dates import DateParseError, parse_date_range
+from bot.procedures.frontdesk import step_text
+from bot.procedures.leave import LeaveError, leave_chain
+from bot.procedures.ledger import LeaveLedger, LedgerError, LeaveState, RequestView
+from bot.procedures.ledger.service import MAX_DAYS_IN_PAST
+from bot.procedures.understand import KIND_OPTIONS
+
+log = logging.getLogger(__name__)
+
+MEETINGS = ["全体会议", "常务会议", "县长召开的会议", "副县长召开的会议"]
+TEXT_LIMIT = 200
+NO_DESTINATION = {"无", "没有", "不外出", "-", "—", "无外出"}
+DECISION_MARKS = {"approved": "✅", "pending": "⏳", "rejected": "❌", "skipped": "—"}
+
+
+class LeaveDesk:
+    # Commands about one's own leave: private chats only.
+    PRIVATE_COMMANDS = {"leave": "请假申请", "myleaves": "请假记录", "pending": "待审批事项",
+                        "back": "销假"}
+
+    def __init__(self, cfg: Config, engine, ledger: LeaveLedger, store: ChatStore,
+                 directory: Directory, say):
+        self.cfg = cfg
+        self.frontdesk = engine.frontdesk
+        self.ledger = ledger
+        self.store = store
+        self.directory = directory
+        self.say = say
+
+    def reload(self, frontdesk, directory: Directory) -> None:
+        self.frontdesk, self.directory = frontdesk, directory
+
+    # -- the form ------------------------------------------------------------------------
+    def start_form(self, ctx, args: str) -> Outcome:
+        flow = self._save(ctx, "kind", {}, new=True)
+        buttons = [Button(k, f"f|{flow.nonce}|{i}") for i, k in enumerate(KIND_OPTIONS)]
+        return self._ask(ctx, flow, self.say("leave_kind"), in_rows(buttons, 3))
+
+    def form_press(self, ctx, flow: FlowState, choice: str) -> Outcome:
+        data = dict(flow.data)
+        options = data.get("options", [])
+        if flow.step == "confirm":
+            if choice != "ok":
+                return _stale(self)
+            return self._submit(ctx, flow)
+        if not choice.isdigit() or int(choice) >= len(options):
+            return _stale(self)
+        value = options[int(choice)]
+        out = _edit(ctx, f"{flow.data.get('prompt', '')}\n→ {value}")
+        if flow.step == "kind":
+            data["kind"] = value
+            if value == "会议请假":
+                return out.extend(self._choose(ctx, data, "meeting", self.say("leave_meeting"), MEETINGS))
+        elif flow.step == "meeting":
+            data["meeting"] = value
+            if value == "副县长召开的会议":
+                deputies = [p.name for p in self.frontdesk.roster.deputies()]
+                return out.extend(self._choose(ctx, data, "chair", self.say("leave_chair"), deputies))
+        elif flow.step == "chair":
+            data["meeting_chair"] = value
+        else:
+            return _stale(self)
+        chain = self._chain(ctx, data)
+        if isinstance(chain, str) or not chain.covered:
+            self.store.clear_flow(ctx.chat, ctx.event.user_id)
+            text = chain if isinstance(chain, str) else "\n".join(chain.warnings + chain.notes)
+            return out.extend(_reply(ctx, self.say("leave_not_covered", text=text)))
+        return out.extend(self._ask(ctx, self._save(ctx, "dates", data), self.say("leave_dates")))
+
+    def form_text(self, ctx, flow: FlowState, text: str) -> Outcome:
+        data = dict(flow.data)
+        if flow.step not in ("dates", "destination", "reason"):
+            return self._ask(ctx, flow, flow.data.get("prompt", self.say("leave_kind")),
+                             _keyboard_of(flow))
+        if not text:
+            return _reply(ctx, self.say("leave_text_empty"))
+        if len(text) > TEXT_LIMIT:
+            return _reply(ctx, self.say("leave_text_too_long", length=len(text), limit=TEXT_LIMIT))
+        if flow.step == "dates":
+            today = self.frontdesk.calendar.today()
+            try:
+                span = parse_date_range(text, today)
+            except DateParseError as exc:
+                return _reply(ctx, str(exc))
+            earliest = today - timedelta(days=MAX_DAYS_IN_PAST)
+            if span.start < earliest:
+                return _reply(ctx, f"开始日期 {span.start.isoformat()} 太早了：只能补登 "
+                                   f"{MAX_DAYS_IN_PAST} 天内（{earliest.isoformat()} 以后）的请假。")
+            data.update(start=span.start.isoformat(), end=span.end.isoformat())
+            if data.get("kind") == "会议请假":
+                data["destination"] = f"不能参加{data.get('meeting', '会议')}"
+                return self._ask(ctx, self._save(ctx, "reason", data), self.say("leave_reason"))
+            return self._ask(ctx, self._save(ctx, "destination", data), self.say("leave_destination"))
+        if flow.step == "destination":
+            data["destination"] = "" if text in NO_DESTINATION else text
+            return self._ask(ctx, self._save(ctx, "reason", data), self.say("leave_reason"))
+        data["reason"] = text
+        chain = self._chain(ctx, data)
+        if isinstance(chain, str):
+            self.store.clear_flow(ctx.chat, ctx.event.user_id)
+            return _reply(ctx, chain)
+        flow = self._save(ctx, "confirm", data)
+        text = self.say("leave_confirm", summary=_summary_of_form(ctx.person, data),
+                        chain=_chain_lines(chain.steps))
+        if chain.warnings:
+            text += "\n\n" + "\n".join(f"注意：{w}" for w in chain.warnings)
+        buttons = keyboard([Button(self.say("submit_button"), f"f|{flow.nonce}|ok"),
+                            self._cancel(flow)])
+        return _reply(ctx, text, buttons)
+
+    def _chain(self, ctx, data: dict):
+        """The computed chain for the form so far, or a message saying why there is none."""
+        try:
+            return leave_chain(self.frontdesk.rules, self.frontdesk.roster,
+                               applicant=ctx.person.name, kind=data["kind"],
+                               meeting=data.get("meeting"), meeting_chair=data.get("meeting_chair"),
+                               start=data.get("start"), end=data.get("end"))
+        except LeaveError as exc:
+            return str(exc)
+
+    def _submit(self, ctx, flow: FlowState) -> Outcome:
+        data = flow.data
+        chain = self._chain(ctx, data)
+        if isinstance(chain, str) or not chain.covered:
+            self.store.clear_flow(ctx.chat, ctx.event.user_id)
+            return _reply(ctx, chain if isinstance(chain, str) else "\n".join(chain.warnings))
+        try:
+            view = self.ledger.submit(chain.applicant, chain.applicant_role, data["kind"],
+                                      data["start"], data["end"], data.get("destination", ""),
+                                      data.get("reason", ""), chain.steps,
+                                      acting_person=chain.acting, cites=chain.cites)
+        except LedgerError as exc:
+            return _reply(ctx, exc.message)  # the form stays; the user can fix or cancel
+        self.store.clear_flow(ctx.chat, ctx.event.user_id)
+        log.info("leave request %s submitted by %s", view.id, view.applicant)
+        out = _edit(ctx, f"{self.say('leave_confirm', summary=_summary(view), chain=_view_chain(view))}"
+                         f"\n\n→ 已提交（编号 {view.id}）")
+        step = view.current_step
+        nxt = (self.say("leave_next_approver", who=_who(step.role, step.person)) if step
+               else self.say("leave_reported_now"))
+        out.add(ctx.chat, self.say("leave_submitted", id=view.id, next=nxt))
+        return out.extend(self.notifications(view))
+
+    def _choose(self, ctx, data: dict, step: str, prompt: str, options: list[str]) -> Outcome:
+        flow = self._save(ctx, step, data)
+        buttons = [Button(o, f"f|{flow.nonce}|{i}") for i, o in enumerate(options)]
+        return self._ask(ctx, flow, prompt, in_rows(buttons, 2), options)
+
+    def _ask(self, ctx, flow: FlowState, prompt: str, buttons=(), options=None) -> Outcome:
+        """Send a form step's prompt; the prompt and options are kept for the edit on press."""
+        data = dict(flow.data, prompt=prompt)
+        if options is not None:
+            data["options"] = options
+        elif buttons:
+            data["options"] = [b.label for row in buttons for b in row]
+        flow = self.store.save_flow(ctx.chat, ctx.event.user_id, ctx.person.name, "leave",
+                                    flow.step, data)
+        return _reply(ctx, prompt, tuple(buttons) + keyboard([self._cancel(flow)]))
+
+    def _save(self, ctx, step: str, data: dict, new: bool = False) -> FlowState:
+        return self.store.save_flow(ctx.chat, ctx.event.user_id, ctx.person.name, "leave", step,
+                                    {k: v for k, v in data.items() if k not in ("options", "prompt")},
+                                    new=new)
+
+    def _cancel(self, flow: FlowState) -> Button:
+        return Button(self.say("cancel_button"), f"f|{flow.nonce}|x")
+
+    # -- buttons on requests ---------------------------------------------------------------
+    def press(self, ctx, kind: str, rest: str) -> Outcome:
+        parts = rest.split("|")
+        if kind not in ("ap", "rj", "bk", "wd") or not parts[0].isdigit():
+            return _stale(self)
+        request_id = int(parts[0])
+        step_id = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        name = ctx.person.name
+        try:
+            if kind == "ap":
+                view = self.ledger.approve(request_id, name)
+                out = _edit(ctx, self.say("approved_by_you", text=self._request_text(view)))
+                return out.extend(self.notifications(view))
+            if kind == "rj":
+                self.ledger.check_decider(request_id, name, step_id)
+                flow = self.store.save_flow(ctx.chat, ctx.event.user_id, name, "reject", "reason",
+                                            {"request": request_id, "message_id": ctx.event.message_id},
+                                            new=True)
+                return _reply(ctx, self.say("reject_reason_prompt", id=request_id),
+                              keyboard([self._cancel(flow)]))
+            if kind == "bk":
+                view = self.ledger.back(request_id, name, admin=bool(ctx.person.admin))
+                out = _edit(ctx, self.say("returned", id=view.id))
+                return out.extend(self.notifications(view))
+            view = self.ledger.withdraw(request_id, name)
+            return _edit(ctx, self.say("withdrawn", id=view.id)).extend(self.notifications(view))
+        except LedgerError as exc:
+            log.info("refused %s on request %s by %s: %s", kind, request_id, name, exc.message)
+            return Outcome(notice=exc.message, alert=True)
+
+    def reject_reason(self, ctx, flow: FlowState, text: str) -> Outcome:
+        if not text:
+            return _reply(ctx, self.say("leave_text_empty"))
+        if len(text) > TEXT_LIMIT:
+            return _reply(ctx, self.say("leave_text_too_long", length=len(text), limit=TEXT_LIMIT))
+        request_id = flow.data["request"]
+        self.store.clear_flow(ctx.chat, ctx.event.user_id)
+        try:
+            view = self.ledger.reject(request_id, ctx.person.name, text)
+        except LedgerError as exc:
+            return _reply(ctx, exc.message)
+        out = Outcome()
+        if flow.data.get("message_id"):
+            out.edits.append(Edit(ctx.chat, flow.data["message_id"],
+                                  self.say("rejected_by_you", text=self._request_text(view), reason=text)))
+        else:
+            out.add(ctx.chat, self.say("rejected_by_you", text=f"编号 {view.id}", reason=text))
+        return out.extend(self.notifications(view))
+
+    # -- lists -----------------------------------------------------------------------------
+    def my_leaves(self, ctx, args: str) -> Outcome:
+        views = self.ledger.list_for(ctx.person.name)[:10]
+        if not views:
+            return _reply(ctx, self.say("no_leaves"))
+        lines, buttons = [self.say("myleaves_header")], []
+        for v in views:
+            lines.append(_line(v))
+            if v.state == LeaveState.SUBMITTED:
+                buttons.append(Button(self.say("withdraw_button", id=v.id), f"wd|{v.id}"))
+            elif v.state in (LeaveState.APPROVED, LeaveState.REPORTED):
+                buttons.append(Button(self.say("back_button", id=v.id), f"bk|{v.id}"))
+        return _reply(ctx, "\n".join(lines), in_rows(buttons, 2))
+
+    def pending(self, ctx, args: str) -> Outcome:
+        views = self.ledger.pending_for(ctx.person.name)
+        if not views:
+            return _reply(ctx, self.say("no_pending"))
+        out = Outcome()
+        for v in views[:10]:
+            out.add(ctx.chat, self._approval_text(v), self._approval_buttons(v))
+        return out
+
+    def back_command(self, ctx, args: str) -> Outcome:
+        if args.strip().isdigit():
+            return self.press(ctx, "bk", args.strip())
+        views = [v for v in self.ledger.list_for(ctx.person.name)
+                 if v.state in (LeaveState.APPROVED, LeaveState.REPORTED)]
+        if not views:
+            return _reply(ctx, self.say("nothing_to_return"))
+        buttons = [Button(self.say("back_button", id=v.id), f"bk|{v.id}") for v in views[:6]]
+        return _reply(ctx, self.say("back_choose") + "\n" + "\n".join(_line(v) for v in views[:6]),
+                      in_rows(buttons, 2))
+
+    # -- notifications derived from the ledger ---------------------------------------------
+    def notifications(self, view: RequestView) -> Outcome:
+        """Everything owed to others for the request's current state (keyed, idempotent)."""
+        out = Outcome()
+        applicant_chat = self.directory.chat_of(view.applicant)
+        if view.state == LeaveState.APPROVED:
+            try:  # the bot files the 报备 on the applicant's behalf as the chain completes
+                view = self.ledger.report(view.id, view.applicant)
+            except LedgerError as exc:
+                log.warning("could not record 报备 of request %s: %s", view.id, exc.message)
+                view = self.ledger.get(view.id)
+        key = f"leave:{view.id}"
+        if view.state == LeaveState.SUBMITTED:
+            step = view.current_step
+            chat = self.directory.chat_of(step.person)
+            if chat is not None:
+                out.add(chat, self._approval_text(view), self._approval_buttons(view),
+                        key=f"{key}:ask:{step.id}")
+            elif applicant_chat is not None:
+                out.add(applicant_chat, self.say("approver_unreachable", who=_who(step.role, step.person)),
+                        key=f"{key}:unreachable:{step.id}")
+            for done in view.approve_steps:
+                if done.decision == "approved" and applicant_chat is not None:
+                    out.add(applicant_chat, self.say(
+                        "step_approved", id=view.id, who=_who(done.role, done.decided_by),
+                        next=self.say("leave_next_approver", who=_who(step.role, step.person))),
+                        key=f"{key}:approved:{done.id}")
+        elif view.state == LeaveState.REPORTED:
+            approvals = [s for s in view.approve_steps if s.decision == "approved"]
+            if self.cfg.telegram.office_chat_id:
+                if approvals:
+                    text = self.say("office_reported", id=view.id, summary=_summary(view),
+                                    approvals="、".join(_who(s.role, s.decided_by) for s in approvals))
+                else:
+                    text = self.say("office_reported_only", id=view.id, summary=_summary(view))
+                out.add(self.cfg.telegram.office_chat_id, text, key=f"{key}:office:reported")
+            if approvals and applicant_chat is not None:
+                out.add(applicant_chat, self.say("leave_approved_reported", id=view.id),
+                        key=f"{key}:reported")
+        elif view.state == LeaveState.REJECTED:
+            step = next((s for s in view.approve_steps if s.decision == "rejected"), None)
+            if step and applicant_chat is not None:
+                out.add(applicant_chat, self.say("leave_rejected", id=view.id,
+                                                 who=_who(step.role, step.decided_by),
+                                                 reason=step.comment or ""),
+                        key=f"{key}:rejected")
+        elif view.state == LeaveState.WITHDRAWN:
+            skipped = next((s for s in view.approve_steps if s.decision == "skipped"), None)
+            chat = self.directory.chat_of(skipped.person) if skipped else None
+            if chat is not None:
+                out.add(chat, self.say("withdrawn_to_approver", id=view.id, applicant=view.applicant),
+                        key=f"{key}:withdrawn")
+        elif view.state == LeaveState.RETURNED and self.cfg.telegram.office_chat_id:
+            out.add(self.cfg.telegram.office_chat_id,
+                    self.say("office_returned", id=view.id, applicant=view.applicant,
+                             role=view.applicant_role,
+                             date=self.frontdesk.calendar.today().isoformat()),
+                    key=f"{key}:office:returned")
+        return out
+
+    def reconcile(self) -> Outcome:
+        out = Outcome()
+        for view in self.ledger.active():
+            out.extend(self.notifications(view))
+        return out
+
+    # -- texts -----------------------------------------------------------------------------
+    def _approval_text(self, view: RequestView) -> str:
+        return self.say("approval_request", id=view.id, summary=_summary(view), chain=_view_chain(view))
+
+    def _request_text(self, view: RequestView) -> str:
+        return f"【请假审批】编号 {view.id}\n{_summary(view)}\n\n审批流程：\n{_view_chain(view)}"
+
+    def _approval_buttons(self, view: RequestView):
+        step = view.current_step
+        if step is None:
+            return ()
+        return keyboard([Button(self.say("approve_button"), f"ap|{view.id}|{step.id}"),
+                         Button(self.say("reject_button"), f"rj|{view.id}|{step.id}")])
+
+
+def _who(role: str | None, person: str | None) -> str:
+    if person and role and person != role:
+        return f"{role}（{person}）"
+    return person or role or ""
+
+
+def _days(start, end) -> int:
+    return (end - start).days + 1
+
+
+def _summary(view: RequestView) -> str:
+    lines = [f"申请人：{view.applicant}（{view.applicant_role}）",
+             f"类型：{view.kind}",
+             f"日期：{view.start_date.isoformat()} 至 {view.end_date.isoformat()}"
+             f"（共 {_days(view.start_date, view.end_date)} 天）"]
+    if view.destination:
+        lines.append(f"地点：{view.destination}")
+    if view.reason:
+        lines.append(f"事由：{view.reason}")
+    if view.acting_person:
+        lines.append(f"期间代行职责：{view.acting_person}")
+    return "\n".join(lines)
+
+
+def _summary_of_form(person, data: dict) -> str:
+    from datetime import date
+
+    start, end = date.fromisoformat(data["start"]), date.fromisoformat(data["end"])
+    kind = data["kind"] + (f"（{data['meeting']}）" if data.get("meeting") else "")
+    lines = [f"申请人：{person.name}（{person.role}）", f"类型：{kind}",
+             f"日期：{start.isoformat()} 至 {end.isoformat()}（共 {_days(start, end)} 天）"]
+    if data.get("destination"):
+        lines.append(f"地点：{data['destination']}")
+    lines.append(f"事由：{data.get('reason', '')}")
+    return "\n".join(lines)
+
+
+def _chain_lines(steps) -> str:
+    return "\n".join(f"{s.order}. {step_text(s)}" for s in steps) or "（无需审批）"
+
+
+def _view_chain(view: RequestView) -> str:
+    decisions = {s.order: s for s in view.steps}
+    lines = []
+    for raw in view.chain_raw:
+        step = decisions.get(raw.get("order"))
+        mark = DECISION_MARKS.get(step.decision, "") if step and step.decision else ""
+        text = f"{raw.get('order')}. {_who(raw.get('role'), raw.get('person'))} {raw.get('label') or ''}"
+        if raw.get("to_role"):
+            text += f" → {_who(raw.get('to_role'), raw.get('to_person'))}"
+        lines.append(f"{text} {mark}".rstrip())
+    return "\n".join(lines) or "（无需审批）"
+
+
+def _line(v: RequestView) -> str:
+    status = v.state_label
+    step = v.current_step
+    if step is not None:
+        status += f"，等待{_who(step.role, step.person)}"
+    place = f"｜{v.destination}" if v.destination else ""
+    return (f"编号 {v.id}｜{v.kind}｜{v.start_date:%m-%d} 至 {v.end_date:%m-%d}{place}｜{status}")
+
+
+def _keyboard_of(flow: FlowState):
+    options = flow.data.get("options", [])
+    return in_rows([Button(o, f"f|{flow.nonce}|{i}") for i, o in enumerate(options)], 2)
+
+
+def _edit(ctx, text: str) -> Outcome:
+    out = Outcome()
+    if ctx.event.message_id is not None:
+        out.edits.append(Edit(ctx.chat, ctx.event.message_id, text))
+    return out
+
+
+def _reply(ctx, text: str, buttons=()) -> Outcome:
+    return Outcome().add(ctx.chat, text, buttons)
+
+
+def _stale(desk: LeaveDesk) -> Outcome:
+    return Outcome(notice=desk.say("stale_button"), alert=True)
