@@ -26,6 +26,8 @@ class KnowledgeConfig:
     synonyms: Path = Path("knowledge/synonyms.toml")
     stopwords: Path = Path("knowledge/stopwords.txt")
     procedure_phrases: Path = Path("knowledge/procedure_phrases.toml")
+    # The project's own rules unless a config file names another folder.
+    rules: Path = PROJECT_ROOT / "knowledge" / "rules"
 
 
 @dataclass
@@ -112,6 +114,8 @@ class TelegramConfig:
     concurrent_updates: int = 4
     # Long-polling timeout of getUpdates, seconds.
     poll_timeout: int = 10
+    # Show "typing…" when an answer takes longer than this many seconds.
+    typing_after: float = 0.3
 
 
 @dataclass

@@ -66,7 +66,7 @@ def run(args, cfg) -> int:
     roster = Roster.load(cfg.roster.path)
     try:
         if args.leave_command == "new":
-            chain = leave_chain(load_rules(), roster, applicant=args.applicant, kind=args.kind,
+            chain = leave_chain(load_rules(cfg.knowledge.rules), roster, applicant=args.applicant, kind=args.kind,
                                 meeting=args.meeting, meeting_chair=args.meeting_chair,
                                 start=args.start, end=args.end)
             if not chain.covered:

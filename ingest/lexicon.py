@@ -11,6 +11,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import jieba
@@ -28,7 +29,7 @@ class LexiconError(Exception):
     """A vocabulary file is malformed."""
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: the terms cache is keyed by the object
 class Lexicon:
     stopwords: set[str] = field(default_factory=set)
     corrections: dict[str, str] = field(default_factory=dict)
@@ -105,6 +106,9 @@ class Lexicon:
 
     def terms(self, text: str) -> list[str]:
         """Words: search-mode segmentation without stopwords, punctuation or lone characters."""
+        return list(_cached_terms(self, text))
+
+    def _terms(self, text: str) -> tuple[str, ...]:
         text = unicodedata.normalize("NFKC", text).lower()
         out = []
         for tok in self.tokenizer.cut_for_search(text):
@@ -114,7 +118,7 @@ class Lexicon:
             if _CJK_RE.match(tok):
                 continue  # a lone character ("县", "的") matches everything and means little
             out.append(tok)
-        return out
+        return tuple(out)
 
     def present_terms(self, normalized_query: str) -> set[str]:
         """Synonym terms in the question, longest match first: in "乡镇一把手" only
@@ -132,3 +136,10 @@ class Lexicon:
                 if others:
                     groups.append(others)
         return groups
+
+
+@lru_cache(maxsize=65536)
+def _cached_terms(lexicon: Lexicon, text: str) -> tuple[str, ...]:
+    """Segmentation is the hot spot of answering: the coverage check segments the same
+    article sentences for every question. Keyed by the lexicon object itself."""
+    return lexicon._terms(text)

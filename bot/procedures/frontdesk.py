@@ -31,7 +31,7 @@ class FrontDesk:
         roster = Roster.load(cfg.roster.path)
         for warning in roster.warnings:
             log.warning("roster: %s", warning)
-        return cls(load_rules(), roster, Phrases.load(cfg.knowledge.procedure_phrases),
+        return cls(load_rules(cfg.knowledge.rules), roster, Phrases.load(cfg.knowledge.procedure_phrases),
                    WorkCalendar.load(cfg.calendar.holidays_dir, timezone=cfg.calendar.timezone))
 
     def answer(self, text: str, index: KnowledgeIndex, given: dict | None = None,

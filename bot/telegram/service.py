@@ -57,6 +57,7 @@ class TelegramService:
         self.sender = OutboxSender(self.app.bot, self.store)
         self.groups = {int(g) for g in tg.groups} | ({tg.office_chat_id} if tg.office_chat_id else set())
         self._web: web.AppRunner | None = None
+        self._locks: dict[int, asyncio.Lock] = {}
         self.port: int | None = None
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -150,11 +151,28 @@ class TelegramService:
         event = to_event(update, bot.id, bot.username or "")
         if event is None:
             return
-        if not await asyncio.to_thread(self.store.claim_update, update.update_id):
-            log.info("update %s was handled before; ignored", update.update_id)
-            return
-        if event.text is not None and event.addressed:
-            await self._typing(event.chat_id)
+        # Updates run concurrently, but one chat's are handled in the order they came, so
+        # a form's answers typed quickly one after another reach their steps in order.
+        # (The lock is taken before the first await: asyncio locks queue in FIFO order.)
+        async with self._chat_lock(event.chat_id):
+            if not await asyncio.to_thread(self.store.claim_update, update.update_id):
+                log.info("update %s was handled before; ignored", update.update_id)
+                return
+            typing = None
+            if event.text is not None and event.addressed:
+                typing = asyncio.create_task(self._typing(event.chat_id))
+            try:
+                await self._handle(update, event)
+            finally:
+                if typing is not None:
+                    typing.cancel()
+
+    def _chat_lock(self, chat_id: int) -> asyncio.Lock:
+        if len(self._locks) > 10_000:  # forget idle chats now and then
+            self._locks = {k: v for k, v in self._locks.items() if v.locked()}
+        return self._locks.setdefault(chat_id, asyncio.Lock())
+
+    async def _handle(self, update: Update, event) -> None:
         try:
             outcome = await asyncio.to_thread(self.conversation.handle, event)
         except Exception:
@@ -197,7 +215,10 @@ class TelegramService:
             log.warning("edit of message %s failed: %s", edit.message_id, exc)
 
     async def _typing(self, chat_id: int) -> None:
+        """"typing…" once an answer takes noticeable time. Not for quick ones: a chat
+        action counts against the same 30-per-second budget as the answers."""
         try:
+            await asyncio.sleep(self.cfg.telegram.typing_after)
             await self.app.bot.send_chat_action(chat_id, ChatAction.TYPING)
         except TelegramError:
             pass  # only a courtesy

@@ -33,6 +33,7 @@ def tg_config(chat_config, api):
     cfg.telegram.listen = "127.0.0.1"
     cfg.telegram.port = 0
     cfg.telegram.poll_timeout = 1
+    cfg.telegram.typing_after = 0.0  # always show "typing…", so the test can see it
     return cfg
 
 
