@@ -11,7 +11,7 @@ from bot.answer import Answer
 from bot.config import Config
 from bot.conversation.directory import Directory
 from bot.conversation.leave import LeaveDesk
-from bot.conversation.messages import Button, Event, Outcome, in_rows, keyboard
+from bot.conversation.messages import Button, Edit, Event, Message, Outcome, in_rows, keyboard
 from bot.conversation.store import ChatStore, FlowState
 from bot.engine import Engine
 from bot.procedures.ledger import LeaveLedger
@@ -245,8 +245,6 @@ class Conversation:
     def _edit_pressed(self, ctx: Context, text: str) -> Outcome:
         out = Outcome()
         if ctx.event.message_id is not None:
-            from bot.conversation.messages import Edit
-
             out.edits.append(Edit(ctx.chat, ctx.event.message_id, text))
         return out
 
@@ -265,9 +263,7 @@ class Conversation:
         return self.leave.reconcile()
 
 
-def _msg(ctx: Context, text: str, buttons=()):
-    from bot.conversation.messages import Message
-
+def _msg(ctx: Context, text: str, buttons=()) -> Message:
     return Message(ctx.chat, text, buttons)
 
 
