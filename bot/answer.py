@@ -49,6 +49,9 @@ class Answer:
     # A procedure question missing a slot: the question and its fixed options
     # (bot.procedures.understand.Clarification); chat channels show them as buttons.
     clarify: object | None = None
+    # Dated deadlines of a routed document (bot.procedures.routing.Deadline), e.g. the
+    # 3-working-day 会签 reply: chat channels offer to remind.
+    deadlines: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"intent": self.intent, "answer": self.answer, "covered": self.covered,

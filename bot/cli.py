@@ -104,6 +104,12 @@ def cmd_leave(args) -> int:
     return run(args, _load(args))
 
 
+def cmd_reminders(args) -> int:
+    from bot.reminders_cli import run
+
+    return run(args, _load(args))
+
+
 def cmd_article(args) -> int:
     from bot.retrieval.lookup import ArticleRef, find_reference
     from ingest.numerals import parse_numeral
@@ -237,6 +243,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_leave_parser(sub)
     sub.choices["leave"].set_defaults(func=cmd_leave)
+
+    from bot.reminders_cli import add_parser as add_reminders_parser
+
+    add_reminders_parser(sub)
+    sub.choices["reminders"].set_defaults(func=cmd_reminders)
 
     p = sub.add_parser("chat", help="terminal chat on the same engine")
     p.add_argument("--as", dest="as_person", metavar="NAME", help="act as this roster member")

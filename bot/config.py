@@ -119,6 +119,20 @@ class TelegramConfig:
 
 
 @dataclass
+class SchedulerConfig:
+    # A reminder found this late (the bot was down) is sent with a "（补发）" note; later
+    # than this it is recorded as missed.
+    grace_minutes: int = 60
+    # How often the Telegram service looks for due reminders, seconds.
+    tick_seconds: float = 5.0
+
+
+# Keys of a [[reminders]] entry (built-in schedules), and the required ones.
+REMINDER_KEYS = {"name", "chat", "when", "text", "workdays", "article", "quote"}
+REMINDER_REQUIRED = {"name", "chat", "when", "text"}
+
+
+@dataclass
 class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
@@ -131,6 +145,9 @@ class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
+    # [[reminders]]: built-in schedules (see config.toml), checked by _reminder_entries.
+    reminders: list = field(default_factory=list)
     source: Path | None = None
 
     @property
@@ -215,6 +232,9 @@ def load_config(path: str | Path | None = None, env: dict | None = None) -> Conf
         raise ConfigError(f"cannot parse {path}: {exc}") from exc
     cfg = Config(source=path.resolve())
     for section_name, values in raw.items():
+        if section_name == "reminders":
+            cfg.reminders = _reminder_entries(values, path)
+            continue
         section = getattr(cfg, section_name, None)
         if section is None or not is_dataclass(section) or not isinstance(values, dict):
             raise ConfigError(f"unknown section [{section_name}] in {path}")
@@ -228,3 +248,20 @@ def load_config(path: str | Path | None = None, env: dict | None = None) -> Conf
             _apply_section(getattr(cfg, section_name), {key: value}, section_name)
     _resolve_paths(cfg, base)
     return cfg
+
+
+def _reminder_entries(values, path: Path) -> list[dict]:
+    if not isinstance(values, list) or not all(isinstance(v, dict) for v in values):
+        raise ConfigError(f"[[reminders]] in {path} must be an array of tables")
+    names = set()
+    for i, entry in enumerate(values, start=1):
+        unknown = set(entry) - REMINDER_KEYS
+        missing = REMINDER_REQUIRED - set(entry)
+        if unknown or missing:
+            raise ConfigError(f"[[reminders]] #{i} in {path}: "
+                              + (f"unknown {sorted(unknown)} " if unknown else "")
+                              + (f"missing {sorted(missing)}" if missing else ""))
+        if entry["name"] in names:
+            raise ConfigError(f"[[reminders]] #{i} in {path}: duplicate name {entry['name']!r}")
+        names.add(entry["name"])
+    return [dict(v) for v in values]

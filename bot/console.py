@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
+import time
 
 from bot.conversation.core import Conversation
 from bot.conversation.messages import Event, Outcome
@@ -74,6 +76,17 @@ class ConsoleChat:
                 if m.chat_id == self.user_id:
                     self._show_buttons()
 
+    def deliver_reminders(self) -> None:
+        """Claim due reminders and print what the outbox holds (the terminal's delivery)."""
+        self.conv.remind.reminders.tick()
+        store = self.conv.store
+        for m in store.pending():
+            person = self.conv.directory.person(m.chat_id)
+            where = "" if m.chat_id == self.user_id else f"〔发给 {person.name if person else m.chat_id}〕"
+            self._print(f"{where}{m.text}")
+            store.mark_sent(m.id, None)
+            self.conv.delivered(m, True, None)
+
     def _show_buttons(self) -> None:
         choices = self.buttons.get(self.user_id, [])
         if choices:
@@ -83,15 +96,32 @@ class ConsoleChat:
         print(text, file=self.out, flush=True)
 
 
-def run_console(conversation: Conversation, person: str, stdin=None, stdout=None) -> int:
+def _start_ticker(chat: ConsoleChat, lock: threading.Lock, seconds: float) -> None:
+    def loop():
+        while True:
+            time.sleep(seconds)
+            try:
+                with lock:
+                    chat.deliver_reminders()
+            except Exception as exc:  # keep the chat alive whatever happens here
+                log.error("reminder pass failed: %r", exc)
+
+    threading.Thread(target=loop, name="reminders", daemon=True).start()
+
+
+def run_console(conversation: Conversation, person: str, stdin=None, stdout=None,
+                tick_seconds: float = 2.0) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     interactive = stdin.isatty() and stdout.isatty()
     if interactive:
         import readline  # noqa: F401  (line editing and history for input())
+    conversation.sync_reminders()
     chat = ConsoleChat(conversation, person, stdout)
     print(BANNER, file=stdout)
     print(f"当前身份：{person}", file=stdout)
+    lock = threading.Lock()  # one of: a typed line, a reminder pass
+    _start_ticker(chat, lock, tick_seconds)
     while True:
         try:
             if interactive:
@@ -112,7 +142,8 @@ def run_console(conversation: Conversation, person: str, stdin=None, stdout=None
         if not line:
             continue
         try:
-            chat.line(line)
+            with lock:
+                chat.line(line)
         except Exception as exc:  # a bug must not end the session or show a trace to the user
             log.error("answer failed: %r", exc, exc_info=log.isEnabledFor(logging.DEBUG))
             print("抱歉，处理这个问题时出错了，请换个说法再试。", file=stdout, flush=True)

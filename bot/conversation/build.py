@@ -5,6 +5,7 @@ from bot.config import Config
 from bot.conversation.core import Conversation
 from bot.conversation.directory import Directory
 from bot.conversation.store import ChatStore, upgrade_chat_db
+from bot.reminders.service import ReminderService
 
 
 def open_conversation(cfg: Config, *, console: bool = False, bot_username: str = "",
@@ -16,11 +17,27 @@ def open_conversation(cfg: Config, *, console: bool = False, bot_username: str =
     from bot.procedures.ledger import LeaveLedger, open_ledger_db
     from bot.retrieval.index import KnowledgeIndex
 
-    frontdesk = FrontDesk.from_config(cfg)
+    frontdesk = FrontDesk.from_config(cfg, clock=clock)
     engine = Engine(cfg, index or KnowledgeIndex.open(cfg), frontdesk=frontdesk)
     db = open_ledger_db(cfg.database_url)
     upgrade_chat_db(db)
     kwargs = {"clock": clock} if clock else {}
     store = ChatStore(db, flow_minutes=cfg.telegram.flow_minutes, **kwargs)
-    return Conversation(cfg, engine, LeaveLedger(db), store,
-                        Directory(frontdesk.roster, console=console), bot_username=bot_username)
+    reminders = ReminderService(db, frontdesk.calendar, grace_minutes=cfg.scheduler.grace_minutes,
+                                timezone_name=cfg.calendar.timezone, **kwargs)
+    return Conversation(cfg, engine, LeaveLedger(db, **kwargs), store,
+                        Directory(frontdesk.roster, console=console), reminders,
+                        bot_username=bot_username)
+
+
+def open_reminders(cfg: Config, clock=None) -> ReminderService:
+    """The reminder service alone (operators' CLI): database and calendar, no index."""
+    from bot.procedures.calendar import WorkCalendar
+    from bot.procedures.ledger import open_ledger_db
+
+    db = open_ledger_db(cfg.database_url)
+    upgrade_chat_db(db)
+    calendar = WorkCalendar.load(cfg.calendar.holidays_dir, timezone=cfg.calendar.timezone)
+    kwargs = {"clock": clock} if clock else {}
+    return ReminderService(db, calendar, grace_minutes=cfg.scheduler.grace_minutes,
+                           timezone_name=cfg.calendar.timezone, **kwargs)

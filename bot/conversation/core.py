@@ -11,12 +11,14 @@ from bot.answer import Answer
 from bot.config import Config
 from bot.conversation.directory import Directory
 from bot.conversation.leave import LeaveDesk
+from bot.conversation.remind import RemindDesk
 from bot.conversation.messages import Button, Edit, Event, Message, Outcome, in_rows, keyboard
 from bot.conversation.store import ChatStore, FlowState
 from bot.engine import Engine
 from bot.procedures.ledger import LeaveLedger
 from bot.procedures.roster import Person
 from bot.procedures.understand import LEAVE, ROUTE
+from bot.reminders.service import ReminderService
 from bot.replies import load_replies
 from bot.retrieval.lookup import ArticleRef, find_reference
 from ingest.numerals import parse_numeral
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 _COMMAND_RE = re.compile(r"^/([A-Za-z_]+)(?:@(\w+))?(?:\s+(.*))?$", re.S)
 # Flows that wait for typed text (the others only take button presses).
 _TEXT_FLOWS = {"ask", "leave", "reject"}
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -41,14 +44,15 @@ class Context:
 
 class Conversation:
     def __init__(self, cfg: Config, engine: Engine, ledger: LeaveLedger, store: ChatStore,
-                 directory: Directory, *, bot_username: str = ""):
+                 directory: Directory, reminders: ReminderService, *, bot_username: str = ""):
         self.cfg = cfg
         self.engine = engine
         self.store = store
         self.directory = directory
         self.bot_username = bot_username
         self.say = load_replies(cfg.prompts.dir, "chat.toml")
-        self.leave = LeaveDesk(cfg, engine, ledger, store, directory, self.say)
+        self.remind = RemindDesk(cfg, engine, reminders, store, self.say)
+        self.leave = LeaveDesk(cfg, engine, ledger, store, directory, self.say, self.remind)
 
     # -- entry point ---------------------------------------------------------------------
     def handle(self, event: Event) -> Outcome:
@@ -94,6 +98,8 @@ class Conversation:
             "cancel": self._cancel, "reload": self._reload,
             "leave": self.leave.start_form, "myleaves": self.leave.my_leaves,
             "pending": self.leave.pending, "back": self.leave.back_command,
+            "remind": self.remind.remind, "reminders": self.remind.list,
+            "incident": self.remind.incident,
         }.get(name)
         if handler is None:
             return _reply(ctx, self.say("unknown_command"))
@@ -130,7 +136,7 @@ class Conversation:
         from bot.procedures.frontdesk import FrontDesk
 
         try:
-            frontdesk = FrontDesk.from_config(self.cfg)
+            frontdesk = FrontDesk.from_config(self.cfg, clock=self.remind.reminders.clock)
         except Exception as exc:  # a broken roster or rules file keeps the old ones
             log.error("reload failed: %s", exc)
             return _reply(ctx, self.say("reload_failed", error=str(exc)[:300]))
@@ -162,9 +168,23 @@ class Conversation:
 
     def _sign(self, ctx: Context, args: str) -> Outcome:
         answer = self.engine.frontdesk.answer(args, self.engine.index, force=ROUTE)
-        if answer is None or answer.clarify is None:
-            return _reply(ctx, answer.answer if answer else self.say("sign_prompt"))
-        return self._offer(ctx, args, answer, {}, ROUTE)
+        if answer is None:
+            return _reply(ctx, self.say("sign_prompt"))
+        if answer.clarify is not None:
+            return self._offer(ctx, args, answer, {}, ROUTE)
+        return self._routed(ctx, answer, schedule=True)
+
+    def _routed(self, ctx: Context, answer: Answer, schedule: bool) -> Outcome:
+        """A routing answer; a dated 会签 deadline is scheduled (/sign: a document in hand)
+        or offered with a button (a general question)."""
+        text = answer.answer
+        due = next((d.due_date for d in answer.deadlines if d.due_date), None)
+        if due is None:
+            return _reply(ctx, text)
+        if schedule:
+            note = self.remind.joint_deadline(ctx, due)
+            return _reply(ctx, text + ("\n\n" + note if note else ""))
+        return _reply(ctx, text, keyboard([Button(self.say("joint_button"), f"dl|{due.isoformat()}")]))
 
     # -- free questions ------------------------------------------------------------------
     def ask(self, ctx: Context, text: str) -> Outcome:
@@ -172,7 +192,7 @@ class Conversation:
         answer = self.engine.answer(text, given=given, clarify_first=True)
         if answer.clarify is not None:
             return self._offer(ctx, text, answer, given, None)
-        return _reply(ctx, answer.answer)
+        return self._routed(ctx, answer, schedule=False)
 
     def _offer(self, ctx: Context, text: str, answer: Answer, given: dict, force: str | None) -> Outcome:
         """A missing slot: ask with the fixed options as buttons; the choice continues."""
@@ -216,7 +236,17 @@ class Conversation:
                 return self._clarified(ctx, flow, choice)
             if flow.name == "reject":
                 return Outcome(notice=self.say("stale_button"), alert=True)
+            if flow.name == "remind":
+                return self.remind.confirm(ctx, flow, choice)
             return self.leave.form_press(ctx, flow, choice)
+        if kind == "rm":
+            return self.remind.cancel(ctx, rest)
+        if kind == "dl" and _DATE_RE.match(rest):
+            from datetime import date
+
+            note = self.remind.joint_deadline(ctx, date.fromisoformat(rest))
+            return Outcome(notice=note or self.say("stale_button"), alert=not note).extend(
+                _reply(ctx, note) if note else Outcome())
         return self.leave.press(ctx, kind, rest)
 
     def _clarified(self, ctx: Context, flow: FlowState, choice: str) -> Outcome:
@@ -236,7 +266,7 @@ class Conversation:
             return out.extend(_reply(ctx, self.say("sign_prompt")))
         if answer.clarify is not None:
             return out.extend(self._offer(ctx, flow.data.get("text", ""), answer, given, force))
-        return out.extend(_reply(ctx, answer.answer))
+        return out.extend(self._routed(ctx, answer, schedule=force == ROUTE))
 
     def _pressed_text(self, flow: FlowState) -> str:
         intent = flow.data.get("intent")
@@ -261,6 +291,25 @@ class Conversation:
     def reconcile(self) -> Outcome:
         """Notifications owed by the ledger's current state (after a crash or restart)."""
         return self.leave.reconcile()
+
+    def sync_reminders(self) -> list[str]:
+        """The built-in [[reminders]] of config.toml, brought into the database."""
+        return self.remind.reminders.sync_builtin(self.cfg.reminders, self.cfg.telegram.office_chat_id)
+
+    def delivered(self, message, ok: bool, error: str | None) -> None:
+        """The outbox's final word on a message: a reminder that could not be delivered
+        (the bot was removed from the group…) is stopped and its creator told."""
+        key = message.dedupe_key or ""
+        if not key.startswith("rem:"):
+            return
+        failed = self.remind.reminders.delivered(key, ok, error)
+        if failed is None:
+            return
+        view, reason = failed
+        chat = self.directory.chat_of(view.creator)
+        if chat is not None and chat != view.chat_id:
+            self.store.enqueue(chat, self.say("reminder_failed", id=view.id, text=view.text[:60],
+                                              error=reason), key=f"rem:{view.id}:failed")
 
 
 def _msg(ctx: Context, text: str, buttons=()) -> Message:

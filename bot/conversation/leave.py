@@ -33,13 +33,14 @@ class LeaveDesk:
                         "back": "销假"}
 
     def __init__(self, cfg: Config, engine, ledger: LeaveLedger, store: ChatStore,
-                 directory: Directory, say):
+                 directory: Directory, say, remind=None):
         self.cfg = cfg
         self.frontdesk = engine.frontdesk
         self.ledger = ledger
         self.store = store
         self.directory = directory
         self.say = say
+        self.remind = remind  # RemindDesk: the 销假 reminder of an approved leave
 
     def reload(self, frontdesk, directory: Directory) -> None:
         self.frontdesk, self.directory = frontdesk, directory
@@ -301,6 +302,8 @@ class LeaveDesk:
             if approvals and applicant_chat is not None:
                 out.add(applicant_chat, self.say("leave_approved_reported", id=view.id),
                         key=f"{key}:reported")
+            if self.remind is not None:
+                self.remind.leave_return(view, applicant_chat)
         elif view.state == LeaveState.REJECTED:
             step = next((s for s in view.approve_steps if s.decision == "rejected"), None)
             if step and applicant_chat is not None:
@@ -314,12 +317,15 @@ class LeaveDesk:
             if chat is not None:
                 out.add(chat, self.say("withdrawn_to_approver", id=view.id, applicant=view.applicant),
                         key=f"{key}:withdrawn")
-        elif view.state == LeaveState.RETURNED and self.cfg.telegram.office_chat_id:
-            out.add(self.cfg.telegram.office_chat_id,
-                    self.say("office_returned", id=view.id, applicant=view.applicant,
-                             role=view.applicant_role,
-                             date=self.frontdesk.calendar.today().isoformat()),
-                    key=f"{key}:office:returned")
+        elif view.state == LeaveState.RETURNED:
+            if self.remind is not None:
+                self.remind.leave_returned(view)
+            if self.cfg.telegram.office_chat_id:
+                out.add(self.cfg.telegram.office_chat_id,
+                        self.say("office_returned", id=view.id, applicant=view.applicant,
+                                 role=view.applicant_role,
+                                 date=self.frontdesk.calendar.today().isoformat()),
+                        key=f"{key}:office:returned")
         return out
 
     def reconcile(self) -> Outcome:

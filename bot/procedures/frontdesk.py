@@ -25,14 +25,20 @@ class FrontDesk:
         self.calendar = calendar
 
     @classmethod
-    def from_config(cls, cfg: Config) -> "FrontDesk":
+    def from_config(cls, cfg: Config, clock=None) -> "FrontDesk":
+        """`clock` (an aware-datetime callable) fixes "today" for deadlines (tests)."""
+        from zoneinfo import ZoneInfo
+
         from bot.procedures.calendar import WorkCalendar
 
+        zone = ZoneInfo(cfg.calendar.timezone)
+        today = (lambda: clock().astimezone(zone).date()) if clock else None
         roster = Roster.load(cfg.roster.path)
         for warning in roster.warnings:
             log.warning("roster: %s", warning)
         return cls(load_rules(cfg.knowledge.rules), roster, Phrases.load(cfg.knowledge.procedure_phrases),
-                   WorkCalendar.load(cfg.calendar.holidays_dir, timezone=cfg.calendar.timezone))
+                   WorkCalendar.load(cfg.calendar.holidays_dir, timezone=cfg.calendar.timezone,
+                                     today=today))
 
     def answer(self, text: str, index: KnowledgeIndex, given: dict | None = None,
                force: str | None = None) -> Answer | None:
@@ -64,7 +70,9 @@ class FrontDesk:
                 dict.fromkeys(c.label for c in citations))
         ranked = [{"doc_id": c.doc_id, "doc_title": c.doc_title, "article": c.article, "score": 1.0}
                   for c in citations]
-        return Answer(query.intent, body, True, citations=citations, ranked=ranked)
+        deadlines = [d for d in getattr(result, "deadlines", []) if d.due_date]
+        return Answer(query.intent, body, True, citations=citations, ranked=ranked,
+                      deadlines=deadlines)
 
 
 def _who(role: str | None, person: str | None, named: bool = True) -> str:

@@ -26,9 +26,12 @@ def backoff(attempts: int) -> float:
 
 
 class OutboxSender:
-    def __init__(self, bot: Bot, store: ChatStore):
+    def __init__(self, bot: Bot, store: ChatStore, on_result=None):
         self.bot = bot
         self.store = store
+        # Called in a worker thread as on_result(message, ok, error) after each final
+        # outcome (sent, or failed for good): reminders record their delivery.
+        self.on_result = on_result
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
@@ -71,6 +74,7 @@ class OutboxSender:
             # get better by retrying. Recorded, and the rest keep going.
             log.error("message %s to chat %s failed: %s", m.id, m.chat_id, exc.message)
             await asyncio.to_thread(self.store.mark_failed, m.id, exc.message)
+            await self._report(m, False, exc.message)
             return True
         except (NetworkError, TelegramError) as exc:  # timeouts and 5xx are NetworkErrors
             seconds = backoff(m.attempts)
@@ -78,7 +82,16 @@ class OutboxSender:
             await asyncio.to_thread(self.store.retry_later, m.id, seconds, str(exc))
             return False
         await asyncio.to_thread(self.store.mark_sent, m.id, result.message_id)
+        await self._report(m, True, None)
         return True
+
+    async def _report(self, m: Outgoing, ok: bool, error: str | None) -> None:
+        if self.on_result is None:
+            return
+        try:
+            await asyncio.to_thread(self.on_result, m, ok, error)
+        except Exception:  # bookkeeping must never stop delivery
+            log.exception("recording the outcome of message %s failed", m.id)
 
     # -- background loop -----------------------------------------------------------------
     def start(self) -> None:

@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 COMMANDS = [
     ("help", "我能做什么"), ("ask", "问规则中的问题"), ("sign", "文件由谁签发"),
     ("leave", "填写请假申请"), ("myleaves", "我的请假申请"), ("pending", "等我审批的申请"),
-    ("back", "销假"), ("article", "查看条款原文"), ("whoami", "我的身份"), ("cancel", "取消填写"),
+    ("back", "销假"), ("remind", "设置提醒"), ("reminders", "本聊天的提醒"),
+    ("incident", "突发事件计时（第三十一条）"), ("article", "查看条款原文"), ("whoami", "我的身份"),
+    ("cancel", "取消填写"),
 ]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -54,7 +56,8 @@ class TelegramService:
         self.app: Application = builder.build()
         self.app.add_handler(TypeHandler(Update, self._on_update))
         self.app.add_error_handler(self._on_error)
-        self.sender = OutboxSender(self.app.bot, self.store)
+        self.sender = OutboxSender(self.app.bot, self.store, on_result=conversation.delivered)
+        self._scheduler: asyncio.Task | None = None
         self.groups = {int(g) for g in tg.groups} | ({tg.office_chat_id} if tg.office_chat_id else set())
         self._web: web.AppRunner | None = None
         self._locks: dict[int, asyncio.Lock] = {}
@@ -71,7 +74,10 @@ class TelegramService:
         except TelegramError as exc:  # cosmetic: the bot works without the menu
             log.warning("could not set the command menu: %s", exc)
         await self._enqueue(await asyncio.to_thread(self.conversation.reconcile), None)
+        for warning in await asyncio.to_thread(self.conversation.sync_reminders):
+            log.warning("%s", warning)
         self.sender.start()
+        self._scheduler = asyncio.create_task(self._tick_forever(), name="reminders")
         await self.app.start()
         await self._start_web()
         if self.webhook_url:
@@ -87,6 +93,13 @@ class TelegramService:
             await self.app.updater.stop()
         if self.app.running:
             await self.app.stop()
+        if self._scheduler is not None:
+            self._scheduler.cancel()
+            try:
+                await self._scheduler
+            except asyncio.CancelledError:
+                pass
+            self._scheduler = None
         await self.sender.stop()
         if self._web is not None:
             await self._web.cleanup()
@@ -107,6 +120,18 @@ class TelegramService:
         finally:
             log.info("stopping")
             await self.stop()
+
+    async def _tick_forever(self) -> None:
+        """Claim due reminders every few seconds; the outbox delivers them."""
+        while True:
+            try:
+                if await asyncio.to_thread(self.conversation.remind.reminders.tick):
+                    self.sender.poke()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a locked database now and then must not stop reminders
+                log.exception("reminder pass failed")
+            await asyncio.sleep(self.cfg.scheduler.tick_seconds)
 
     # -- web server: health, and the webhook in webhook mode --------------------------------
     async def _start_web(self) -> None:

@@ -1,0 +1,189 @@
+"""Reminders in chat: /remind (parse, echo, confirm), /reminders (list, cancel), /incident
+(the article-31 clock), and the reminders other flows derive: the 会签 reply deadline
+(article 48) and the 销假 reminder of an approved leave."""
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+
+from bot.conversation.messages import Button, Edit, Outcome, in_rows, keyboard
+from bot.conversation.store import ChatStore, FlowState
+from bot.reminders.service import POLICIES, ReminderError, ReminderService, local_datetime
+from bot.reminders.when import Schedule, WhenError, parse_reminder
+from ingest.model import split_sentences
+from ingest.numerals import to_numeral
+
+log = logging.getLogger(__name__)
+
+# Article 31: authoritative information within 5 hours, a press conference within 24.
+INCIDENT_ARTICLE = 31
+INCIDENT_MARKS = ((5, "发布权威信息"), (24, "举行新闻发布会"))
+INCIDENT_WARNING = timedelta(hours=1)
+JOINT_ARTICLE = 48
+# Reminders derived from a deadline go out at the start of the working day.
+MORNING = (9, 0)
+# The 销假 reminder goes out in the afternoon of the last day away.
+RETURN_TIME = (17, 0)
+
+
+def once(moment: datetime) -> Schedule:
+    return Schedule(kind="once", at=moment, time=None, weekday=None, day=None,
+                    month_in_quarter=None, minutes=None, workdays_only=False)
+
+
+class RemindDesk:
+    def __init__(self, cfg, engine, reminders: ReminderService, store: ChatStore, say):
+        self.cfg = cfg
+        self.engine = engine
+        self.reminders = reminders
+        self.store = store
+        self.say = say
+
+    # -- /remind --------------------------------------------------------------------------
+    def remind(self, ctx, args: str) -> Outcome:
+        if not args:
+            return _reply(ctx, self.say("remind_usage"))
+        try:
+            schedule, text = parse_reminder(args, self.reminders.now())
+        except WhenError as exc:
+            return _reply(ctx, exc.message)
+        if len(text) > 500:
+            return _reply(ctx, self.say("remind_too_long", length=len(text)))
+        flow = self.store.save_flow(ctx.chat, ctx.event.user_id, ctx.person.name, "remind", "confirm",
+                                    {"schedule": schedule.to_dict(), "text": text}, new=True)
+        where = self.say("remind_here_private" if ctx.event.private else "remind_here_group")
+        first = self.reminders.next_occurrence(schedule, "none", self.reminders.now())
+        body = self.say("remind_confirm", when=schedule.describe(), where=where, text=text,
+                        first=_local(first) if first else "—")
+        rows = [[Button(self.say("remind_ok"), f"f|{flow.nonce}|none")]]
+        if schedule.kind != "once" and not schedule.workdays_only:
+            rows.append([Button(self.say("remind_ok_shift"), f"f|{flow.nonce}|shift"),
+                         Button(self.say("remind_ok_skip"), f"f|{flow.nonce}|skip")])
+        rows.append([Button(self.say("cancel_button"), f"f|{flow.nonce}|x")])
+        return _reply(ctx, body, keyboard(*rows))
+
+    def confirm(self, ctx, flow: FlowState, choice: str) -> Outcome:
+        if choice not in POLICIES:
+            return Outcome(notice=self.say("stale_button"), alert=True)
+        schedule = Schedule.from_dict(flow.data["schedule"])
+        policy = "skip" if schedule.workdays_only else choice
+        self.store.clear_flow(ctx.chat, ctx.event.user_id)
+        try:
+            view = self.reminders.create(ctx.chat, flow.data["text"], ctx.person.name, schedule,
+                                         workdays=policy)
+        except ReminderError as exc:
+            return _edit(ctx, exc.message)
+        log.info("reminder %s set by %s in chat %s", view.id, ctx.person.name, ctx.chat)
+        return _edit(ctx, self.say("remind_saved", id=view.id, when=schedule.describe(),
+                                   first=_local(view.next_at), text=view.text,
+                                   policy=POLICIES[policy]))
+
+    # -- /reminders -----------------------------------------------------------------------
+    def list(self, ctx, args: str) -> Outcome:
+        views = self.reminders.list(ctx.chat)
+        if not views:
+            return _reply(ctx, self.say("reminders_none"))
+        lines = [self.say("reminders_header")]
+        buttons = []
+        for v in views[:20]:
+            lines.append(f"编号 {v.id}｜{v.schedule.describe()}｜下次 {_local(v.next_at)}｜{_short(v.text)}"
+                         f"｜{v.creator}")
+            buttons.append(Button(self.say("reminder_cancel_button", id=v.id), f"rm|{v.id}"))
+        return _reply(ctx, "\n".join(lines), in_rows(buttons, 3))
+
+    def cancel(self, ctx, rest: str) -> Outcome:
+        if not rest.isdigit():
+            return Outcome(notice=self.say("stale_button"), alert=True)
+        try:
+            view = self.reminders.cancel(int(rest), ctx.person.name, admin=bool(ctx.person.admin))
+        except ReminderError as exc:
+            return Outcome(notice=exc.message, alert=True)
+        return Outcome(notice=self.say("reminder_cancelled", id=view.id)).extend(
+            _reply(ctx, self.say("reminder_cancelled", id=view.id) + f"：{_short(view.text)}"))
+
+    # -- /incident ------------------------------------------------------------------------
+    def incident(self, ctx, args: str) -> Outcome:
+        what = args.strip()
+        if not what:
+            return _reply(ctx, self.say("incident_usage"))
+        if len(what) > 200:
+            return _reply(ctx, self.say("remind_too_long", length=len(what)))
+        label, quote = self.quote(INCIDENT_ARTICLE, "5小时")
+        start = self.reminders.now().replace(second=0, microsecond=0)
+        lines = []
+        for hours, duty in INCIDENT_MARKS:
+            deadline = start + timedelta(hours=hours)
+            text = self.say("incident_reminder", what=what, duty=duty, deadline=_local(deadline),
+                            label=label, quote=quote)
+            self.reminders.create(ctx.chat, text, ctx.person.name, once(deadline - INCIDENT_WARNING),
+                                  source="incident")
+            lines.append(self.say("incident_line", duty=duty, deadline=_local(deadline),
+                                  warn=_local(deadline - INCIDENT_WARNING)))
+        return _reply(ctx, self.say("incident_started", what=what, start=_local(start),
+                                    lines="\n".join(lines), label=label, quote=quote))
+
+    # -- derived reminders --------------------------------------------------------------------
+    def joint_deadline(self, ctx, due: date) -> str:
+        """Remind this chat the working day before the 会签 reply is due and on the day."""
+        label, quote = self.quote(JOINT_ARTICLE, "逾期不回复")
+        calendar = self.reminders.calendar
+        eve = calendar.previous_workday(due).date
+        made = []
+        for day, when in ((eve, "明天"), (due, "今天")):
+            moment = local_datetime(day, *MORNING, self.cfg.calendar.timezone)
+            if moment <= self.reminders.now():
+                continue
+            text = self.say("joint_reminder", when=when, due=due.isoformat(), label=label, quote=quote)
+            self.reminders.create(ctx.chat, text, ctx.person.name, once(moment), source="signing")
+            made.append(_local(moment))
+        return self.say("joint_scheduled", times="、".join(made)) if made else ""
+
+    def leave_return(self, view, chat_id: int | None) -> None:
+        """The applicant's 销假 reminder on the last day away (idempotent by key)."""
+        if chat_id is None:
+            return
+        moment = local_datetime(view.end_date, *RETURN_TIME, self.cfg.calendar.timezone)
+        if moment <= self.reminders.now():
+            return
+        text = self.say("leave_return_reminder", id=view.id, kind=view.kind)
+        self.reminders.ensure(f"leave:{view.id}:back", chat_id=chat_id, text=text,
+                              creator=view.applicant, schedule=once(moment), source="leave")
+
+    def leave_returned(self, view) -> None:
+        self.reminders.cancel_key(f"leave:{view.id}:back", view.applicant)
+
+    def quote(self, article_no: int, marker: str) -> tuple[str, str]:
+        """The label and the verbatim sentence of an article that contains `marker`."""
+        index = self.engine.index
+        art = index.documents[index.default_doc_id].article(article_no)
+        if art is None:
+            return f"第{to_numeral(article_no)}条", ""
+        sentence = next((s for s in split_sentences(art.text) if marker in s), "")
+        return art.label, sentence
+
+
+def _local(moment: datetime | None) -> str:
+    if moment is None:
+        return "—"
+    from zoneinfo import ZoneInfo
+
+    local = moment.astimezone(ZoneInfo("Asia/Shanghai"))
+    weekday = "一二三四五六日"[local.weekday()]
+    return f"{local:%Y-%m-%d}（周{weekday}）{local:%H:%M}"
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _edit(ctx, text: str) -> Outcome:
+    out = Outcome()
+    if ctx.event.message_id is not None:
+        out.edits.append(Edit(ctx.chat, ctx.event.message_id, text))
+    else:
+        out.add(ctx.chat, text)
+    return out
+
+
+def _reply(ctx, text: str, buttons=()) -> Outcome:
+    return Outcome().add(ctx.chat, text, buttons)
