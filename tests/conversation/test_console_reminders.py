@@ -52,12 +52,15 @@ def test_operators_add_list_and_cancel(chat_config, roster_file, tmp_path):
     env = dict(os.environ, BOT_DATABASE_URL=chat_config.database.url or "")
     conf = tmp_path / "c.toml"
     conf.write_text(f'[roster]\npath = "{roster_file[0].as_posix()}"\n'
-                    f'[database]\nurl = "{chat_config.database_url}"\n', encoding="utf-8")
+                    f'[database]\nurl = "{chat_config.database_url}"\n'
+                    '[telegram]\ngroups = [-100123]\n', encoding="utf-8")
 
     def bot(*args):
         return subprocess.run([sys.executable, "-m", "bot", "--config", str(conf), "reminders", *args],
                               capture_output=True, text=True, env=env, timeout=120)
 
+    r = bot("add", "--chat", "-100999", "--as", "示例·办公室主任", "每周一9:00", "报送议题")
+    assert r.returncode == 1 and "不服务" in r.stdout  # a group the bot does not serve
     r = bot("add", "--chat", "-100123", "--as", "示例·办公室主任", "每周一9:00", "报送议题")
     assert r.returncode == 0 and "已设置提醒 1" in r.stdout and "每周一" in r.stdout, r.stderr
     r = bot("add", "--chat", "-100123", "--as", "查无此人", "明天9点", "x")
