@@ -52,10 +52,14 @@ class Answer:
     # Dated deadlines of a routed document (bot.procedures.routing.Deadline), e.g. the
     # 3-working-day 会签 reply: chat channels offer to remind.
     deadlines: list = field(default_factory=list)
+    # Drafts the language model prepared (a leave request, a reminder): shown with a
+    # confirm button, never carried out by the model.
+    drafts: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"intent": self.intent, "answer": self.answer, "covered": self.covered,
-                "citations": [c.to_dict() for c in self.citations], "ranked": self.ranked}
+                "citations": [c.to_dict() for c in self.citations], "ranked": self.ranked,
+                "path": self.path}
 
 
 def pick_lead(index: KnowledgeIndex, text: str, qw: QuestionWords | None, limit: int) -> str:

@@ -45,6 +45,13 @@ def _open_engine(cfg, procedures: bool = True):
     return Engine(cfg, KnowledgeIndex.open(cfg), frontdesk=frontdesk)
 
 
+def _open_assistant(cfg):
+    """The answering front: the language-model path when [llm] is enabled, else offline."""
+    from bot.agent.assistant import Assistant
+
+    return Assistant.from_config(cfg, _open_engine(cfg))
+
+
 def cmd_ingest(args) -> int:
     from ingest.pipeline import IngestError, ingest, is_stale
 
@@ -75,8 +82,7 @@ def _print_report(report) -> None:
 
 def cmd_ask(args) -> int:
     cfg = _load(args)
-    engine = _open_engine(cfg)
-    return _print_answer(engine.answer(" ".join(args.question)), args.json)
+    return _print_answer(_open_assistant(cfg).answer(" ".join(args.question)), args.json)
 
 
 def _print_answer(answer, as_json: bool) -> int:
@@ -132,8 +138,7 @@ def cmd_eval(args) -> int:
 
     cfg = _load(args)
     items = load_questions(Path(args.file))
-    engine = _open_engine(cfg)
-    report = run_eval(engine, items, k=args.k)
+    report = run_eval(_open_assistant(cfg), items, k=args.k)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:

@@ -127,6 +127,30 @@ class SchedulerConfig:
     tick_seconds: float = 5.0
 
 
+@dataclass
+class LLMConfig:
+    # Off by default: the whole bot works without a language model.
+    enabled: bool = False
+    # Any OpenAI-compatible endpoint: DashScope (Qwen), DeepSeek, vLLM, Ollama …
+    base_url: str = ""
+    model: str = ""
+    # Name of the environment variable holding the API key (the key itself never goes here).
+    api_key_env: str = "LLM_API_KEY"
+    # The whole answer (tool turns and one regeneration) must finish within this; after
+    # it the user gets the offline answer.
+    timeout_seconds: float = 20.0
+    # One HTTP request to the endpoint.
+    request_timeout_seconds: float = 15.0
+    temperature: float = 0.1
+    max_tokens: int = 800
+    max_tool_rounds: int = 4
+    # Turns of conversation kept per chat, for follow-up questions.
+    memory_turns: int = 4
+    # Circuit breaker: after this many failures in a row, skip the model for a while.
+    breaker_failures: int = 3
+    breaker_cooldown_seconds: float = 60.0
+
+
 # Keys of a [[reminders]] entry (built-in schedules), and the required ones.
 REMINDER_KEYS = {"name", "chat", "when", "text", "workdays", "article", "quote"}
 REMINDER_REQUIRED = {"name", "chat", "when", "text"}
@@ -146,6 +170,7 @@ class Config:
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
+    llm: LLMConfig = field(default_factory=LLMConfig)
     # [[reminders]]: built-in schedules (see config.toml), checked by _reminder_entries.
     reminders: list = field(default_factory=list)
     source: Path | None = None
@@ -166,6 +191,9 @@ ENV_OVERRIDES = {
     "BOT_EMBEDDING_MODEL": ("embedding", "model"),
     "BOT_DATABASE_URL": ("database", "url"),
     "BOT_TELEGRAM_API_BASE_URL": ("telegram", "api_base_url"),
+    "BOT_LLM_ENABLED": ("llm", "enabled"),
+    "BOT_LLM_BASE_URL": ("llm", "base_url"),
+    "BOT_LLM_MODEL": ("llm", "model"),
 }
 
 

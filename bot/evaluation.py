@@ -1,10 +1,15 @@
-"""Score the engine on a JSONL quality set, through the same path as chat."""
+"""Score the engine on a JSONL quality set, through the same path as chat.
+
+The engine is the offline Engine or, with [llm] enabled, the Assistant: the same set
+scores both paths. An item may carry "context": earlier questions asked in the same
+chat first, so that a follow-up is scored on its rewritten form."""
 from __future__ import annotations
 
 import json
 import time
 import unicodedata
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.engine import Engine
@@ -20,6 +25,7 @@ class EvalItem:
     articles: list[int]
     covered: bool
     must: list[str]
+    context: list[str] = field(default_factory=list)
 
 
 def load_questions(path: Path) -> list[EvalItem]:
@@ -35,7 +41,8 @@ def load_questions(path: Path) -> list[EvalItem]:
             raw = json.loads(line)
             items.append(EvalItem(q=str(raw["q"]), articles=[int(a) for a in raw.get("articles", [])],
                                   covered=bool(raw.get("covered", True)),
-                                  must=[str(m) for m in raw.get("must", [])]))
+                                  must=[str(m) for m in raw.get("must", [])],
+                                  context=[str(c) for c in raw.get("context", [])]))
         except (ValueError, KeyError, TypeError) as exc:
             raise EvalFileError(f"{path}:{no}: bad line ({exc})") from exc
     if not items:
@@ -59,9 +66,13 @@ def run_eval(engine: Engine, items: list[EvalItem], k: int = 3) -> dict:
     results = []
     hits1 = hitsk = rr = must_ok = must_n = refused = covered_n = uncovered_n = 0
     latencies = []
-    for item in items:
+    paths: Counter = Counter()
+    for no, item in enumerate(items):
+        for earlier in item.context:  # the same chat: memory for the follow-up
+            _ask(engine, earlier, no)
         started = time.perf_counter()
-        ans = engine.answer(item.q)
+        ans = _ask(engine, item.q, no)
+        paths[ans.path] += 1
         ms = (time.perf_counter() - started) * 1000
         latencies.append(ms)
         cited = [c.article for c in ans.citations]
@@ -96,8 +107,22 @@ def run_eval(engine: Engine, items: list[EvalItem], k: int = 3) -> dict:
         "refusal_rate": round(refused / uncovered_n, 4) if uncovered_n else None,
         "p50_ms": round(_percentile(latencies, 50), 2),
         "p95_ms": round(_percentile(latencies, 95), 2),
+        "paths": dict(paths),
     }
     return {"results": results, "summary": summary}
+
+
+def _ask(engine, question: str, chat: int):
+    if item_takes_chat(engine):
+        return engine.answer(question, chat_key=("eval", chat))
+    return engine.answer(question)
+
+
+def item_takes_chat(engine) -> bool:
+    """The Assistant keeps per-chat memory; the offline Engine has none."""
+    import inspect
+
+    return "chat_key" in inspect.signature(engine.answer).parameters
 
 
 def format_report(report: dict) -> str:
@@ -115,5 +140,5 @@ def format_report(report: dict) -> str:
     lines.append("")
     lines.append(f"questions {s['questions']}  recall@1 {s['recall_at_1']}  recall@{s['k']} {s['recall_at_k']}  "
                  f"mrr {s['mrr']}  must {s['must_rate']}  refusal {s['refusal_rate']}  "
-                 f"p50 {s['p50_ms']} ms  p95 {s['p95_ms']} ms")
+                 f"p50 {s['p50_ms']} ms  p95 {s['p95_ms']} ms  paths {s.get('paths', {})}")
     return "\n".join(lines)

@@ -32,7 +32,8 @@ def test_ask_json_article(data_dir, tmp_path, seed_text):
     lines = r.stdout.strip().splitlines()
     assert len(lines) == 1
     out = json.loads(lines[0])
-    assert set(out) == {"intent", "answer", "covered", "citations", "ranked"}
+    assert set(out) == {"intent", "answer", "covered", "citations", "ranked", "path"}
+    assert out["path"] == "offline"
     assert out["intent"] == "article" and out["covered"] is True
     [c] = out["citations"]
     assert set(c) == {"doc_id", "doc_title", "article", "chapter", "quote"}

@@ -161,6 +161,6 @@ def test_article_answer_with_explicit_document(engine):
 
 def test_to_dict_shape(engine):
     d = engine.answer("第五十条").to_dict()
-    assert set(d) == {"intent", "answer", "covered", "citations", "ranked"}
+    assert set(d) == {"intent", "answer", "covered", "citations", "ranked", "path"}
     assert set(d["citations"][0]) == {"doc_id", "doc_title", "article", "chapter", "quote"}
     assert re.search(r"第五十条", d["answer"])

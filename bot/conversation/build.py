@@ -25,9 +25,12 @@ def open_conversation(cfg: Config, *, console: bool = False, bot_username: str =
     store = ChatStore(db, flow_minutes=cfg.telegram.flow_minutes, **kwargs)
     reminders = ReminderService(db, frontdesk.calendar, grace_minutes=cfg.scheduler.grace_minutes,
                                 timezone_name=cfg.calendar.timezone, **kwargs)
+    from bot.agent.assistant import Assistant
+
+    assistant = Assistant.from_config(cfg, engine, clock=clock) if cfg.llm.enabled else None
     return Conversation(cfg, engine, LeaveLedger(db, **kwargs), store,
                         Directory(frontdesk.roster, console=console), reminders,
-                        bot_username=bot_username)
+                        bot_username=bot_username, assistant=assistant)
 
 
 def open_reminders(cfg: Config, clock=None) -> ReminderService:

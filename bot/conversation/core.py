@@ -44,9 +44,13 @@ class Context:
 
 class Conversation:
     def __init__(self, cfg: Config, engine: Engine, ledger: LeaveLedger, store: ChatStore,
-                 directory: Directory, reminders: ReminderService, *, bot_username: str = ""):
+                 directory: Directory, reminders: ReminderService, *, bot_username: str = "",
+                 assistant=None):
         self.cfg = cfg
         self.engine = engine
+        # The answering front (bot.agent.Assistant): the language model when configured,
+        # else the offline engine itself.
+        self.assistant = assistant or engine
         self.store = store
         self.directory = directory
         self.bot_username = bot_username
@@ -189,10 +193,18 @@ class Conversation:
     # -- free questions ------------------------------------------------------------------
     def ask(self, ctx: Context, text: str) -> Outcome:
         given = {"asker": ctx.person.name}
-        answer = self.engine.answer(text, given=given, clarify_first=True)
+        if self.assistant is self.engine:
+            answer = self.engine.answer(text, given=given, clarify_first=True)
+        else:
+            answer = self.assistant.answer(text, given=given, clarify_first=True,
+                                           chat_key=(ctx.chat, ctx.event.user_id))
         if answer.clarify is not None:
             return self._offer(ctx, text, answer, given, None)
-        return self._routed(ctx, answer, schedule=False)
+        out = self._routed(ctx, answer, schedule=False)
+        for draft in answer.drafts:  # prepared by the model: the user confirms with a button
+            desk = self.leave if draft.get("type") == "leave" else self.remind
+            out.extend(desk.draft(ctx, draft))
+        return out
 
     def _offer(self, ctx: Context, text: str, answer: Answer, given: dict, force: str | None) -> Outcome:
         """A missing slot: ask with the fixed options as buttons; the choice continues."""

@@ -6,7 +6,7 @@ a restart or a reconciliation pass — sends nothing twice."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from bot.config import Config
 from bot.conversation.directory import Directory
@@ -110,11 +110,16 @@ class LeaveDesk:
             data["destination"] = "" if text in NO_DESTINATION else text
             return self._ask(ctx, self._save(ctx, "reason", data), self.say("leave_reason"))
         data["reason"] = text
+        return self.confirm_step(ctx, data)
+
+    def confirm_step(self, ctx, data: dict) -> Outcome:
+        """The summary and computed chain with 提交/取消: the form's last step, and where a
+        draft prepared by the language model lands."""
         chain = self._chain(ctx, data)
-        if isinstance(chain, str):
+        if isinstance(chain, str) or not chain.covered:
             self.store.clear_flow(ctx.chat, ctx.event.user_id)
-            return _reply(ctx, chain)
-        flow = self._save(ctx, "confirm", data)
+            return _reply(ctx, chain if isinstance(chain, str) else "\n".join(chain.warnings))
+        flow = self._save(ctx, "confirm", data, new=True)
         text = self.say("leave_confirm", summary=_summary_of_form(ctx.person, data),
                         chain=_chain_lines(chain.steps))
         if chain.warnings:
@@ -122,6 +127,27 @@ class LeaveDesk:
         buttons = keyboard([Button(self.say("submit_button"), f"f|{flow.nonce}|ok"),
                             self._cancel(flow)])
         return _reply(ctx, text, buttons)
+
+    def draft(self, ctx, draft: dict) -> Outcome:
+        """A leave request the language model prepared: checked like typed input, then
+        shown for confirmation."""
+        from bot.procedures.ledger import KINDS
+
+        if not ctx.event.private:
+            return _reply(ctx, self.say("private_only", what="请假申请", command="/leave"))
+        kind = draft.get("kind")
+        if kind not in KINDS:
+            return _reply(ctx, self.say("leave_kind"))
+        data = {"kind": kind, "start": draft.get("start"), "end": draft.get("end"),
+                "destination": str(draft.get("destination", ""))[:TEXT_LIMIT],
+                "reason": str(draft.get("reason", ""))[:TEXT_LIMIT]}
+        try:
+            start, end = (date.fromisoformat(data["start"]), date.fromisoformat(data["end"]))
+        except (TypeError, ValueError):
+            return _reply(ctx, self.say("leave_dates"))
+        if end < start or start < self.frontdesk.calendar.today() - timedelta(days=MAX_DAYS_IN_PAST):
+            return _reply(ctx, self.say("leave_dates"))
+        return self.confirm_step(ctx, data)
 
     def _chain(self, ctx, data: dict):
         """The computed chain for the form so far, or a message saying why there is none."""
@@ -374,8 +400,6 @@ def _summary(view: RequestView) -> str:
 
 
 def _summary_of_form(person, data: dict) -> str:
-    from datetime import date
-
     start, end = date.fromisoformat(data["start"]), date.fromisoformat(data["end"])
     kind = data["kind"] + (f"（{data['meeting']}）" if data.get("meeting") else "")
     lines = [f"申请人：{person.name}（{person.role}）", f"类型：{kind}",

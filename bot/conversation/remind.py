@@ -47,6 +47,19 @@ class RemindDesk:
             schedule, text = parse_reminder(args, self.reminders.now())
         except WhenError as exc:
             return _reply(ctx, exc.message)
+        return self.confirm_step(ctx, schedule, text)
+
+    def draft(self, ctx, draft: dict) -> Outcome:
+        """A reminder the language model prepared: shown for confirmation like /remind."""
+        try:
+            schedule = Schedule.from_dict(draft["schedule"])
+        except (KeyError, TypeError, ValueError):
+            return _reply(ctx, self.say("remind_usage"))
+        return self.confirm_step(ctx, schedule, str(draft.get("text", "")))
+
+    def confirm_step(self, ctx, schedule: Schedule, text: str) -> Outcome:
+        if not text.strip():
+            return _reply(ctx, self.say("remind_usage"))
         if len(text) > 500:
             return _reply(ctx, self.say("remind_too_long", length=len(text)))
         flow = self.store.save_flow(ctx.chat, ctx.event.user_id, ctx.person.name, "remind", "confirm",
