@@ -46,6 +46,8 @@ from typing import Any
 
 from aiohttp import web
 
+from standin_server import ThreadedServer
+
 BOT_ID = 7000000001
 BOT_FIRST_NAME = "西平规则助手"
 DEFAULT_BOT_USERNAME = "xiping_rules_bot"
@@ -334,7 +336,7 @@ def _as_bool(params: dict, name: str) -> bool:
 
 # --------------------------------------------------------------------------- the stand-in
 
-class BotApiStandIn:
+class BotApiStandIn(ThreadedServer):
     """A Telegram Bot API server on 127.0.0.1 for PTB's ``Bot(token, base_url=...)``.
 
     ``token``: if given, requests with any other token get 401 Unauthorized.
@@ -342,6 +344,9 @@ class BotApiStandIn:
     added with ``add_chat``) gives 400 "chat not found", as on Telegram; by default such chats
     are created on the fly.
     """
+
+    NAME = "botapi-standin"
+    CLIENT_MAX_SIZE = 64 * 1024 * 1024
 
     def __init__(self, *, username: str = DEFAULT_BOT_USERNAME, token: str | None = None,
                  strict_chats: bool = False):
@@ -353,11 +358,7 @@ class BotApiStandIn:
 
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
-        self._closing = False
+        super().__init__()
         self._waiters: set[asyncio.Future] = set()  # long polls; touched only in the server loop
 
         self._update_ids = itertools.count(100001)
@@ -403,82 +404,18 @@ class BotApiStandIn:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def __enter__(self) -> BotApiStandIn:
-        return self.start()
+    def _routes(self, app: web.Application) -> None:
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("*", "/{tail:.*}", self._not_found)
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    def start(self) -> BotApiStandIn:
-        """Start serving (idempotent); returns self once the port is bound."""
-        if self._thread is not None:
-            return self
-        self._closing = False
-        ready = threading.Event()
-        failure: list[BaseException] = []
-        self._thread = threading.Thread(target=self._serve, args=(ready, failure),
-                                        name="botapi-standin", daemon=True)
-        self._thread.start()
-        if not ready.wait(10) or failure:
-            self._thread = None
-            raise RuntimeError(f"Bot API stand-in failed to start: {failure!r}")
-        return self
-
-    def stop(self) -> None:
-        """Release pending long polls, close the server and join its thread."""
-        thread, loop = self._thread, self._loop
-        if thread is None or loop is None:
-            return
+    def _before_stop(self) -> None:
+        """Release pending long polls before the server closes."""
         with self._cond:
             self._closing = True
             self._cond.notify_all()
-        try:
-            asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout=10)
-        finally:
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join(timeout=10)
-            self._thread = None
-            self._loop = None
 
-    def _serve(self, ready: threading.Event, failure: list) -> None:
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(self._startup())
-            self._loop = loop
-        except BaseException as exc:  # reported to start()
-            failure.append(exc)
-            ready.set()
-            loop.close()
-            return
-        ready.set()
-        try:
-            loop.run_forever()
-        finally:
-            loop.close()
-
-    async def _startup(self) -> None:
-        app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        app.router.add_route("*", "/{tail:.*}", self._not_found)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self._port = self._runner.addresses[0][1]
-
-    async def _shutdown(self) -> None:
+    async def _on_shutdown(self) -> None:
         self._wake_waiters()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    @property
-    def port(self) -> int:
-        """The bound TCP port."""
-        if self._port is None:
-            raise RuntimeError("the stand-in is not started")
-        return self._port
 
     @property
     def base_url(self) -> str:

@@ -29,6 +29,8 @@ from typing import Any
 
 from aiohttp import web
 
+from standin_server import ThreadedServer
+
 DEFAULT_TEXT = "（stand-in: no scripted reply）"
 
 _ERROR_KINDS = {  # status -> (type, code), as OpenAI answers them
@@ -112,12 +114,14 @@ def error_body(status: int, message: str) -> dict:
 
 # --------------------------------------------------------------------------- the server
 
-class LLMStandIn:
+class LLMStandIn(ThreadedServer):
     """An OpenAI chat-completions server on 127.0.0.1 for ``ChatOpenAI(base_url=...)``.
 
     ``default``: the item used when the script is empty (settable later as ``.default``).
     ``models``: the ids listed by ``GET /v1/models``.
     """
+
+    NAME = "llm-standin"
 
     def __init__(self, *, default: dict | str | None = None,
                  models: Iterable[str] = ("qwen-plus",)):
@@ -125,91 +129,17 @@ class LLMStandIn:
         self.models = list(models)
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
-        self._closing = False
+        super().__init__()
         self._script: list[dict] = []
         self._requests: list[dict] = []
         self._ids = itertools.count(1)
 
     # ------------------------------------------------------------------ lifecycle
 
-    def __enter__(self) -> LLMStandIn:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    def start(self) -> LLMStandIn:
-        """Start serving (idempotent); returns self once the port is bound."""
-        if self._thread is not None:
-            return self
-        self._closing = False
-        ready = threading.Event()
-        failure: list[BaseException] = []
-        self._thread = threading.Thread(target=self._serve, args=(ready, failure),
-                                        name="llm-standin", daemon=True)
-        self._thread.start()
-        if not ready.wait(10) or failure:
-            self._thread = None
-            raise RuntimeError(f"LLM stand-in failed to start: {failure!r}")
-        return self
-
-    def stop(self) -> None:
-        """Cut pending ``slow`` sleeps short, close the server and join its thread."""
-        thread, loop = self._thread, self._loop
-        if thread is None or loop is None:
-            return
-        self._closing = True
-        try:
-            asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout=10)
-        finally:
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join(timeout=10)
-            self._thread = None
-            self._loop = None
-
-    def _serve(self, ready: threading.Event, failure: list) -> None:
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(self._startup())
-            self._loop = loop
-        except BaseException as exc:  # reported to start()
-            failure.append(exc)
-            ready.set()
-            loop.close()
-            return
-        ready.set()
-        try:
-            loop.run_forever()
-        finally:
-            loop.close()
-
-    async def _startup(self) -> None:
-        app = web.Application()
+    def _routes(self, app: web.Application) -> None:
         app.router.add_post("/v1/chat/completions", self._chat)
         app.router.add_get("/v1/models", self._models)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self._port = self._runner.addresses[0][1]
-
-    async def _shutdown(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    @property
-    def port(self) -> int:
-        """The bound TCP port."""
-        if self._port is None:
-            raise RuntimeError("the stand-in is not started")
-        return self._port
 
     @property
     def base_url(self) -> str:
