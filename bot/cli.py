@@ -179,10 +179,10 @@ def cmd_serve(args) -> int:
     secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip() or None
     if not args.verbose:
         logging.getLogger().setLevel(logging.INFO)
-    protect_logs(token, secret or "")
     from bot.telegram.service import TelegramService
 
     cfg = _load(args)
+    protect_logs(token, secret or "", os.environ.get(cfg.llm.api_key_env, "").strip())
     conversation = open_conversation(cfg)
     if conversation.directory.reachable() == 0:
         logging.getLogger("bot").warning(
