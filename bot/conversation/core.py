@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from bot.answer import Answer
 from bot.config import Config
@@ -33,7 +34,7 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 @dataclass
 class Context:
-    """What one event is about: who, where, and the flow they are in."""
+    """What one event is about: who sent it, and where."""
     event: Event
     person: Person
 
@@ -254,8 +255,6 @@ class Conversation:
         if kind == "rm":
             return self.remind.cancel(ctx, rest)
         if kind == "dl" and _DATE_RE.match(rest):
-            from datetime import date
-
             note = self.remind.joint_deadline(ctx, date.fromisoformat(rest))
             return Outcome(notice=note or self.say("stale_button"), alert=not note).extend(
                 _reply(ctx, note) if note else Outcome())
