@@ -52,6 +52,9 @@ class Answer:
     # Dated deadlines of a routed document (bot.procedures.routing.Deadline), e.g. the
     # 3-working-day 会签 reply: chat channels offer to remind.
     deadlines: list = field(default_factory=list)
+    # A covered procedure answer that one more fact would make exact (the 分管 area):
+    # chat channels offer the options under the answer.
+    refine: object | None = None
     # Drafts the language model prepared (a leave request, a reminder): shown with a
     # confirm button, never carried out by the model.
     drafts: list = field(default_factory=list)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,6 +31,8 @@ _COMMAND_RE = re.compile(r"^/([A-Za-z_]+)(?:@(\w+))?(?:\s+(.*))?$", re.S)
 # Flows that wait for typed text (the others only take button presses).
 _TEXT_FLOWS = {"ask", "leave", "reject"}
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A stranger is refused once; further attempts within this time are only logged.
+REFUSAL_QUIET_SECONDS = 3600
 
 
 @dataclass
@@ -58,6 +61,7 @@ class Conversation:
         self.say = load_replies(cfg.prompts.dir, "chat.toml")
         self.remind = RemindDesk(cfg, engine, reminders, store, self.say)
         self.leave = LeaveDesk(cfg, engine, ledger, store, directory, self.say, self.remind)
+        self._refused: dict[int, float] = {}   # stranger user id -> when last refused
 
     # -- entry point ---------------------------------------------------------------------
     def handle(self, event: Event) -> Outcome:
@@ -87,6 +91,13 @@ class Conversation:
     def _stranger(self, event: Event) -> Outcome:
         log.warning("refused a user not on the roster: user_id=%s chat_id=%s",
                     event.user_id, event.chat_id)
+        now = time.monotonic()
+        last = self._refused.get(event.user_id)
+        if last is not None and now - last < REFUSAL_QUIET_SECONDS:
+            return Outcome()  # one refusal is enough; the attempt is still logged
+        if len(self._refused) > 10_000:
+            self._refused.clear()
+        self._refused[event.user_id] = now
         if event.callback is not None:
             return Outcome(notice=self.say("stranger", office=self.cfg.answer.office,
                                            user_id=event.user_id), alert=True)
@@ -177,11 +188,22 @@ class Conversation:
             return _reply(ctx, self.say("sign_prompt"))
         if answer.clarify is not None:
             return self._offer(ctx, args, answer, {}, ROUTE)
-        return self._routed(ctx, answer, schedule=True)
+        return self._routed(ctx, answer, schedule=True, text=args, given={})
 
-    def _routed(self, ctx: Context, answer: Answer, schedule: bool) -> Outcome:
+    def _routed(self, ctx: Context, answer: Answer, schedule: bool, text: str = "",
+                given: dict | None = None) -> Outcome:
         """A routing answer; a dated 会签 deadline is scheduled (/sign: a document in hand)
-        or offered with a button (a general question)."""
+        or offered with a button (a general question); a missing 分管 area is offered as
+        buttons under the answer."""
+        out = self._answer_with_deadline(ctx, answer, schedule)
+        # Asked who signs (or routing with /sign): offer the 分管 areas; a question about
+        # something else ("会签几天内回复") is not interrupted by them.
+        if getattr(answer, "refine", None) is not None and (schedule or "谁" in text):
+            out.extend(self._offer(ctx, text, Answer(ROUTE, "", False, clarify=answer.refine),
+                                   dict(given or {}), ROUTE))
+        return out
+
+    def _answer_with_deadline(self, ctx: Context, answer: Answer, schedule: bool) -> Outcome:
         text = answer.answer
         due = next((d.due_date for d in answer.deadlines if d.due_date), None)
         if due is None:
@@ -201,7 +223,7 @@ class Conversation:
                                            chat_key=(ctx.chat, ctx.event.user_id))
         if answer.clarify is not None:
             return self._offer(ctx, text, answer, given, None)
-        out = self._routed(ctx, answer, schedule=False)
+        out = self._routed(ctx, answer, schedule=False, text=text, given=given)
         for draft in answer.drafts:  # prepared by the model: the user confirms with a button
             desk = self.leave if draft.get("type") == "leave" else self.remind
             out.extend(desk.draft(ctx, draft))
@@ -277,7 +299,8 @@ class Conversation:
             return out.extend(_reply(ctx, self.say("sign_prompt")))
         if answer.clarify is not None:
             return out.extend(self._offer(ctx, flow.data.get("text", ""), answer, given, force))
-        return out.extend(self._routed(ctx, answer, schedule=force == ROUTE))
+        return out.extend(self._routed(ctx, answer, schedule=force == ROUTE,
+                                       text=flow.data.get("text", ""), given=given))
 
     def _pressed_text(self, flow: FlowState) -> str:
         intent = flow.data.get("intent")

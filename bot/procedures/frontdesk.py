@@ -11,7 +11,7 @@ from bot.procedures.leave import LeaveChainResult, LeaveError, leave_chain
 from bot.procedures.roster import Roster
 from bot.procedures.routing import RoutingError, RoutingResult, route_document
 from bot.procedures.rules import Cite, RuleSet, load_rules
-from bot.procedures.understand import ROUTE, Phrases, ProcedureQuery, understand
+from bot.procedures.understand import ROUTE, Clarification, Phrases, ProcedureQuery, understand
 from bot.retrieval.index import KnowledgeIndex
 
 log = logging.getLogger(__name__)
@@ -71,8 +71,23 @@ class FrontDesk:
         ranked = [{"doc_id": c.doc_id, "doc_title": c.doc_title, "article": c.article, "score": 1.0}
                   for c in citations]
         deadlines = [d for d in getattr(result, "deadlines", []) if d.due_date]
-        return Answer(query.intent, body, True, citations=citations, ranked=ranked,
-                      deadlines=deadlines)
+        answer = Answer(query.intent, body, True, citations=citations, ranked=ranked,
+                        deadlines=deadlines)
+        answer.refine = self._area_question(query, result)
+        return answer
+
+    def _area_question(self, query, result) -> Clarification | None:
+        """The rules name the 分管副县长 but not who: which area would tell."""
+        if query.intent != ROUTE or query.slots.get("subject_area"):
+            return None
+        roles = [result.signer_role] + [s.role for s in result.steps]
+        unnamed = (result.signer_role == "分管副县长" and not result.signer) or any(
+            s.role == "分管副县长" and not s.person for s in result.steps)
+        areas = sorted({a for p in self.roster.people if p.is_deputy for a in (p.portfolio or [])})
+        if "分管副县长" not in roles or not unnamed or not areas:
+            return None
+        return Clarification("subject_area", "这份文件属于哪个分管领域？选一下就能确定具体由哪位副县长签发。",
+                             areas)
 
 
 def _who(role: str | None, person: str | None, named: bool = True) -> str:

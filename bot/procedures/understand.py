@@ -116,7 +116,7 @@ def _route(text: str, phrases: Phrases, roster: Roster, given: dict) -> Procedur
                 "meeting", "这是哪个会议的纪要？", MEETING_OPTIONS))
     if doc_kind in {"人事任免", "规章", "命令", "决定", "西政文件", "议案"}:
         issuer = issuer or "县政府"  # only the county government issues these (article 50)
-    area = next((a for a in _areas(roster) if a in text), None)
+    area = given.get("subject_area") or next((a for a in _areas(roster) if a in text), None)
     if area:
         slots["subject_area"] = area
     if doc_kind is None and "scope" in slots:

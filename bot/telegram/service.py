@@ -33,6 +33,7 @@ COMMANDS = [
     ("cancel", "取消填写"),
 ]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+TYPING_RENEW_SECONDS = 4.5
 
 
 class TelegramService:
@@ -244,7 +245,9 @@ class TelegramService:
         action counts against the same 30-per-second budget as the answers."""
         try:
             await asyncio.sleep(self.cfg.telegram.typing_after)
-            await self.app.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            while True:  # Telegram shows it for about 5 s: renew it for slow answers
+                await self.app.bot.send_chat_action(chat_id, ChatAction.TYPING)
+                await asyncio.sleep(TYPING_RENEW_SECONDS)
         except TelegramError:
             pass  # only a courtesy
 

@@ -52,6 +52,9 @@ def test_a_stranger_gets_one_short_refusal_with_their_id_and_no_regulation(make_
     assert "县政府办公室" in text and str(STRANGER) in text
     assert "第五十条" not in text and "县长" not in text.replace("县政府办公室", "")
     assert any("not on the roster" in r.message for r in caplog.records)
+    caplog.clear()
+    assert conv.handle(private(STRANGER, "在吗")).messages == []   # refused once, not again
+    assert any("not on the roster" in r.message for r in caplog.records)  # still logged
 
 
 def test_a_stranger_pressing_a_button_gets_an_alert(make_conversation):
@@ -291,3 +294,15 @@ def test_reload_is_for_admins(make_conversation, ids):
     conv = make_conversation()
     assert "管理员" in conv.handle(private(ids["agri"], "/reload")).messages[0].text
     assert "已重新加载" in conv.handle(private(ids["director"], "/reload")).messages[0].text
+
+
+def test_an_unnamed_deputy_in_charge_is_settled_by_choosing_the_area(make_conversation, ids):
+    conv = make_conversation()
+    uid = ids["agri"]
+    out = conv.handle(private(uid, "/sign 以县政府名义发的一般文件"))
+    assert "分管副县长" in out.messages[0].text
+    areas = dict(buttons(out.messages[-1]))
+    assert "教育" in areas and "农业农村" in areas
+    out = press(conv, uid, out.messages[-1], "教育")
+    assert "示例·副县长甲" in out.messages[-1].text
+    assert not buttons(out.messages[-1])   # settled: nothing more to ask

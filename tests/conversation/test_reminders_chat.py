@@ -82,7 +82,7 @@ def test_bad_reminders_get_clear_messages(make_conversation, ids, clock, args, e
 def test_sign_schedules_the_joint_reply_deadline(make_conversation, ids, clock):
     conv = make_conversation(clock=clock)
     out = conv.handle(private(ids["agri"], "/sign 我们局的请示要会签"))
-    text = out.messages[-1].text
+    text = out.messages[0].text
     assert "3个工作日" in text and "已设置会签回复提醒" in text
     views = conv.remind.reminders.list(ids["agri"])
     # Monday 11-30 + 3 working days = Thursday 12-03; the eve is Wednesday 12-02.
