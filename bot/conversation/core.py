@@ -139,7 +139,7 @@ class Conversation:
         p = ctx.person
         return _reply(ctx, self.say("whoami", name=p.name, role=p.role,
                                     department=f"，{p.department}" if p.department else "",
-                                    user_id=ctx.event.user_id,
+                                    user_id=p.telegram_id or self.say("whoami_no_id"),
                                     admin=self.say("whoami_admin") if p.admin else ""))
 
     def _cancel(self, ctx: Context, args: str) -> Outcome:
