@@ -68,6 +68,27 @@ def chat_config(seed_config, roster_file, tmp_path):
 
 
 @pytest.fixture
+def api():
+    """The Bot API stand-in (tests/botapi.py) on 127.0.0.1."""
+    from botapi import BotApiStandIn
+
+    with BotApiStandIn() as server:
+        yield server
+
+
+@pytest.fixture
+def tg_config(chat_config, api):
+    """chat_config pointed at the stand-in, with quick polling and an ephemeral port."""
+    cfg = copy.deepcopy(chat_config)
+    cfg.telegram.api_base_url = api.base_url
+    cfg.telegram.listen = "127.0.0.1"
+    cfg.telegram.port = 0
+    cfg.telegram.poll_timeout = 1
+    cfg.telegram.typing_after = 0.0  # always show "typing…", so the tests can see it
+    return cfg
+
+
+@pytest.fixture
 def make_conversation(chat_config, seed_index):
     """make_conversation(**overrides) -> a Conversation on this test's database; calling
     it again is a restart (same database, fresh objects)."""

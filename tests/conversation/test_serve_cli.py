@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 
 from botapi import BotApiStandIn
 from bot.config import PROJECT_ROOT

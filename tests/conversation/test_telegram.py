@@ -4,13 +4,11 @@ groups, faults (500, 429), restarts, webhook mode."""
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 import re
 import urllib.request
 from contextlib import asynccontextmanager
 
-import pytest
 
 from botapi import BotApiStandIn
 from bot.conversation.build import open_conversation
@@ -18,23 +16,6 @@ from bot.telegram.service import TelegramService
 from tests.conversation.conftest import GROUP_CHAT, OFFICE_CHAT, STRANGER, UNLISTED_GROUP
 
 TOKEN = "123456789:AAH-test-token-never-logged-0123456789"
-
-
-@pytest.fixture
-def api():
-    with BotApiStandIn() as server:
-        yield server
-
-
-@pytest.fixture
-def tg_config(chat_config, api):
-    cfg = copy.deepcopy(chat_config)
-    cfg.telegram.api_base_url = api.base_url
-    cfg.telegram.listen = "127.0.0.1"
-    cfg.telegram.port = 0
-    cfg.telegram.poll_timeout = 1
-    cfg.telegram.typing_after = 0.0  # always show "typing…", so the test can see it
-    return cfg
 
 
 @asynccontextmanager

@@ -13,7 +13,7 @@ import pytest
 from bot.conversation.build import open_conversation
 from bot.telegram.service import TelegramService
 from tests.conversation.conftest import GROUP_CHAT
-from tests.conversation.test_telegram import TOKEN, api, button, run, tg_config, to_chat  # noqa: F401
+from tests.conversation.test_telegram import TOKEN, button, run, to_chat
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
