@@ -9,7 +9,6 @@ import re
 import urllib.request
 from contextlib import asynccontextmanager
 
-
 from botapi import BotApiStandIn
 from bot.conversation.build import open_conversation
 from bot.telegram.service import TelegramService
