@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: run test ingest eval bench clean
+.PHONY: run test ingest eval bench bench-telegram clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ eval: $(VENV)/.installed-run
 
 bench: $(VENV)/.installed-run
 	$(BIN)/python bench/run.py $(ARGS)
+
+# Simulated staff through the Bot API stand-in against `python -m bot serve`.
+bench-telegram: $(VENV)/.installed-run
+	$(BIN)/python bench/telegram.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
