@@ -117,6 +117,12 @@ class TelegramConfig:
     # Show "typing…" when an answer takes longer than this many seconds.
     typing_after: float = 0.3
 
+    @property
+    def served_groups(self) -> set[int]:
+        """The group chats the bot serves: the listed ones and the office group."""
+        office = {self.office_chat_id} if self.office_chat_id else set()
+        return {int(g) for g in self.groups} | office
+
 
 @dataclass
 class SchedulerConfig:

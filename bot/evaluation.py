@@ -67,11 +67,12 @@ def run_eval(engine: Engine, items: list[EvalItem], k: int = 3) -> dict:
     hits1 = hitsk = rr = must_ok = must_n = refused = covered_n = uncovered_n = 0
     latencies = []
     paths: Counter = Counter()
+    ask = _asker(engine)
     for no, item in enumerate(items):
         for earlier in item.context:  # the same chat: memory for the follow-up
-            _ask(engine, earlier, no)
+            ask(earlier, no)
         started = time.perf_counter()
-        ans = _ask(engine, item.q, no)
+        ans = ask(item.q, no)
         paths[ans.path] += 1
         ms = (time.perf_counter() - started) * 1000
         latencies.append(ms)
@@ -112,17 +113,14 @@ def run_eval(engine: Engine, items: list[EvalItem], k: int = 3) -> dict:
     return {"results": results, "summary": summary}
 
 
-def _ask(engine, question: str, chat: int):
-    if item_takes_chat(engine):
-        return engine.answer(question, chat_key=("eval", chat))
-    return engine.answer(question)
-
-
-def item_takes_chat(engine) -> bool:
-    """The Assistant keeps per-chat memory; the offline Engine has none."""
+def _asker(engine):
+    """ask(question, item number): the Assistant keeps per-chat memory, so each item is
+    its own chat; the offline Engine has none."""
     import inspect
 
-    return "chat_key" in inspect.signature(engine.answer).parameters
+    if "chat_key" in inspect.signature(engine.answer).parameters:
+        return lambda question, chat: engine.answer(question, chat_key=("eval", chat))
+    return lambda question, chat: engine.answer(question)
 
 
 def format_report(report: dict) -> str:

@@ -48,8 +48,8 @@ def run(args, cfg) -> int:
             view = reminders.cancel(args.id, person.name, admin=bool(person.admin))
             print(f"已取消提醒 {view.id}。")
             return 0
-        served = {int(g) for g in cfg.telegram.groups} | {cfg.telegram.office_chat_id} | \
-            {int(p.telegram_id) for p in roster.people if p.telegram_id}
+        served = cfg.telegram.served_groups | {int(p.telegram_id) for p in roster.people
+                                               if p.telegram_id}
         if args.chat not in served:
             raise ReminderError(f"机器人不服务聊天 {args.chat}：群须列在 [telegram] groups（或为 "
                                 "office_chat_id），私聊须是花名册中登记了 telegram_id 的人员。")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass
 from datetime import date
 
 from bot.answer import Answer
@@ -14,11 +13,10 @@ from bot.config import Config
 from bot.conversation.directory import Directory
 from bot.conversation.leave import LeaveDesk
 from bot.conversation.remind import RemindDesk
-from bot.conversation.messages import Button, Edit, Event, Message, Outcome, in_rows, keyboard
+from bot.conversation.messages import Button, Context, Event, Message, Outcome, in_rows, keyboard
 from bot.conversation.store import ChatStore, FlowState
 from bot.engine import Engine
 from bot.procedures.ledger import LeaveLedger
-from bot.procedures.roster import Person
 from bot.procedures.understand import LEAVE, ROUTE
 from bot.reminders.service import ReminderService
 from bot.replies import load_replies
@@ -33,17 +31,6 @@ _TEXT_FLOWS = {"ask", "leave", "reject"}
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A stranger is refused once; further attempts within this time are only logged.
 REFUSAL_QUIET_SECONDS = 3600
-
-
-@dataclass
-class Context:
-    """What one event is about: who sent it, and where."""
-    event: Event
-    person: Person
-
-    @property
-    def chat(self) -> int:
-        return self.event.chat_id
 
 
 class Conversation:
@@ -85,7 +72,7 @@ class Conversation:
             return Outcome()
         out = self.ask(ctx, self._strip_mention(text))
         if expired:
-            out.messages.insert(0, _msg(ctx, self.say("flow_expired", minutes=self.cfg.telegram.flow_minutes)))
+            out.messages.insert(0, Message(ctx.chat, self.say("flow_expired", minutes=self.cfg.telegram.flow_minutes)))
         return out
 
     def _stranger(self, event: Event) -> Outcome:
@@ -99,8 +86,8 @@ class Conversation:
             self._refused.clear()
         self._refused[event.user_id] = now
         if event.callback is not None:
-            return Outcome(notice=self.say("stranger", office=self.cfg.answer.office,
-                                           user_id=event.user_id), alert=True)
+            return Outcome.popup(self.say("stranger", office=self.cfg.answer.office,
+                                          user_id=event.user_id))
         if not event.private and not event.addressed:
             return Outcome()
         return Outcome().add(event.chat_id, self.say("stranger", office=self.cfg.answer.office,
@@ -118,51 +105,51 @@ class Conversation:
             "incident": self.remind.incident,
         }.get(name)
         if handler is None:
-            return _reply(ctx, self.say("unknown_command"))
+            return ctx.reply(self.say("unknown_command"))
         if name in LeaveDesk.PRIVATE_COMMANDS and not ctx.event.private:
-            return _reply(ctx, self.say("private_only", what=LeaveDesk.PRIVATE_COMMANDS[name],
-                                        command=f"/{name}"))
+            return ctx.reply(self.say("private_only", what=LeaveDesk.PRIVATE_COMMANDS[name],
+                                      command=f"/{name}"))
         return handler(ctx, args)
 
     def _start(self, ctx: Context, args: str) -> Outcome:
         if args == "leave" and ctx.event.private:
             return self.leave.start_form(ctx, "")
-        return _reply(ctx, self.say("start", name=ctx.person.name, doc_title=self._doc_title()))
+        return ctx.reply(self.say("start", name=ctx.person.name, doc_title=self._doc_title()))
 
     def _help(self, ctx: Context, args: str) -> Outcome:
         text = self.say("help")
         if ctx.person.admin:
             text += "\n" + self.say("admin_help")
-        return _reply(ctx, text)
+        return ctx.reply(text)
 
     def _whoami(self, ctx: Context, args: str) -> Outcome:
         p = ctx.person
-        return _reply(ctx, self.say("whoami", name=p.name, role=p.role,
-                                    department=f"，{p.department}" if p.department else "",
-                                    user_id=p.telegram_id or self.say("whoami_no_id"),
-                                    admin=self.say("whoami_admin") if p.admin else ""))
+        return ctx.reply(self.say("whoami", name=p.name, role=p.role,
+                                  department=f"，{p.department}" if p.department else "",
+                                  user_id=p.telegram_id or self.say("whoami_no_id"),
+                                  admin=self.say("whoami_admin") if p.admin else ""))
 
     def _cancel(self, ctx: Context, args: str) -> Outcome:
         # The command already cleared the flow; say so either way.
-        return _reply(ctx, self.say("cancelled"))
+        return ctx.reply(self.say("cancelled"))
 
     def _reload(self, ctx: Context, args: str) -> Outcome:
         if not ctx.person.admin:
-            return _reply(ctx, self.say("admin_only"))
+            return ctx.reply(self.say("admin_only"))
         from bot.procedures.frontdesk import FrontDesk
 
         try:
             frontdesk = FrontDesk.from_config(self.cfg, clock=self.remind.reminders.clock)
         except Exception as exc:  # a broken roster or rules file keeps the old ones
             log.error("reload failed: %s", exc)
-            return _reply(ctx, self.say("reload_failed", error=str(exc)[:300]))
+            return ctx.reply(self.say("reload_failed", error=str(exc)[:300]))
         self.engine.frontdesk = frontdesk
         self.directory = Directory(frontdesk.roster, console=self.directory.console)
         self.leave.reload(frontdesk, self.directory)
         warnings = frontdesk.roster.warnings
         log.info("reloaded roster (%d people) and rules on %s's request",
                  len(frontdesk.roster.people), ctx.person.name)
-        return _reply(ctx, self.say(
+        return ctx.reply(self.say(
             "reloaded", people=len(frontdesk.roster.people), rules=sum(1 for _ in frontdesk.rules),
             warnings=("\n注意：\n" + "\n".join(f"· {w}" for w in warnings)) if warnings else ""))
 
@@ -172,20 +159,20 @@ class Conversation:
             number = parse_numeral(args.strip().removeprefix("第").removesuffix("条"))
             ref = ArticleRef(number, None) if number else None
         if ref is None:
-            return _reply(ctx, self.say("article_usage"))
-        return _reply(ctx, self.engine.article_answer(ref, question=args).answer)
+            return ctx.reply(self.say("article_usage"))
+        return ctx.reply(self.engine.article_answer(ref, question=args).answer)
 
     def _ask_command(self, ctx: Context, args: str) -> Outcome:
         if args:
             return self.ask(ctx, args)
         self.store.save_flow(ctx.chat, ctx.event.user_id, ctx.person.name, "ask", "question", {},
                              new=True)
-        return _reply(ctx, self.say("ask_prompt"))
+        return ctx.reply(self.say("ask_prompt"))
 
     def _sign(self, ctx: Context, args: str) -> Outcome:
         answer = self.engine.frontdesk.answer(args, self.engine.index, force=ROUTE)
         if answer is None:
-            return _reply(ctx, self.say("sign_prompt"))
+            return ctx.reply(self.say("sign_prompt"))
         if answer.clarify is not None:
             return self._offer(ctx, args, answer, {}, ROUTE)
         return self._routed(ctx, answer, schedule=True, text=args, given={})
@@ -207,11 +194,11 @@ class Conversation:
         text = answer.answer
         due = next((d.due_date for d in answer.deadlines if d.due_date), None)
         if due is None:
-            return _reply(ctx, text)
+            return ctx.reply(text)
         if schedule:
             note = self.remind.joint_deadline(ctx, due)
-            return _reply(ctx, text + ("\n\n" + note if note else ""))
-        return _reply(ctx, text, keyboard([Button(self.say("joint_button"), f"dl|{due.isoformat()}")]))
+            return ctx.reply(text + ("\n\n" + note if note else ""))
+        return ctx.reply(text, keyboard([Button(self.say("joint_button"), f"dl|{due.isoformat()}")]))
 
     # -- free questions ------------------------------------------------------------------
     def ask(self, ctx: Context, text: str) -> Outcome:
@@ -238,8 +225,8 @@ class Conversation:
                                      "intent": intent, "options": list(c.options)}, new=True)
         what = self.say("clarify_route" if intent == ROUTE else "clarify_leave")
         buttons = [Button(o, f"f|{flow.nonce}|{i}") for i, o in enumerate(c.options)]
-        return _reply(ctx, self.say("clarify", what=what, question=c.question),
-                      in_rows(buttons, 2) + keyboard([self._cancel_button(flow)]))
+        return ctx.reply(self.say("clarify", what=what, question=c.question),
+                    in_rows(buttons, 2) + keyboard([self._cancel_button(flow)]))
 
     def _cancel_button(self, flow: FlowState) -> Button:
         return Button(self.say("cancel_button"), f"f|{flow.nonce}|x")
@@ -262,15 +249,15 @@ class Conversation:
             if flow is None or flow.nonce != nonce:
                 other = self.store.flow_by_nonce(ctx.chat, nonce)
                 if other is not None and other.user_id != ctx.event.user_id:
-                    return Outcome(notice=self.say("not_your_button"), alert=True)
-                return Outcome(notice=self.say("stale_button"), alert=True)
+                    return Outcome.popup(self.say("not_your_button"))
+                return Outcome.popup(self.say("stale_button"))
             if choice == "x":
                 self.store.clear_flow(ctx.chat, ctx.event.user_id)
-                return self._edit_pressed(ctx, self.say("cancelled"))
+                return ctx.edit(self.say("cancelled"))
             if flow.name == "clarify":
                 return self._clarified(ctx, flow, choice)
             if flow.name == "reject":
-                return Outcome(notice=self.say("stale_button"), alert=True)
+                return Outcome.popup(self.say("stale_button"))
             if flow.name == "remind":
                 return self.remind.confirm(ctx, flow, choice)
             return self.leave.form_press(ctx, flow, choice)
@@ -279,13 +266,13 @@ class Conversation:
         if kind == "dl" and _DATE_RE.match(rest):
             note = self.remind.joint_deadline(ctx, date.fromisoformat(rest))
             return Outcome(notice=note or self.say("stale_button"), alert=not note).extend(
-                _reply(ctx, note) if note else Outcome())
+                ctx.reply(note) if note else Outcome())
         return self.leave.press(ctx, kind, rest)
 
     def _clarified(self, ctx: Context, flow: FlowState, choice: str) -> Outcome:
         options = flow.data.get("options", [])
         if not choice.isdigit() or int(choice) >= len(options):
-            return Outcome(notice=self.say("stale_button"), alert=True)
+            return Outcome.popup(self.say("stale_button"))
         value = options[int(choice)]
         given = dict(flow.data.get("given") or {})
         given[flow.step] = value
@@ -294,9 +281,9 @@ class Conversation:
         answer = self.engine.frontdesk.answer(flow.data.get("text", ""), self.engine.index,
                                               given=given, force=force)
         self.store.clear_flow(ctx.chat, ctx.event.user_id)
-        out = self._edit_pressed(ctx, f"{self._pressed_text(flow)}\n→ {value}")
+        out = ctx.edit(f"{self._pressed_text(flow)}\n→ {value}")
         if answer is None:
-            return out.extend(_reply(ctx, self.say("sign_prompt")))
+            return out.extend(ctx.reply(self.say("sign_prompt")))
         if answer.clarify is not None:
             return out.extend(self._offer(ctx, flow.data.get("text", ""), answer, given, force))
         return out.extend(self._routed(ctx, answer, schedule=force == ROUTE,
@@ -305,12 +292,6 @@ class Conversation:
     def _pressed_text(self, flow: FlowState) -> str:
         intent = flow.data.get("intent")
         return self.say("clarify_route" if intent == ROUTE else "clarify_leave")
-
-    def _edit_pressed(self, ctx: Context, text: str) -> Outcome:
-        out = Outcome()
-        if ctx.event.message_id is not None:
-            out.edits.append(Edit(ctx.chat, ctx.event.message_id, text))
-        return out
 
     # -- helpers -------------------------------------------------------------------------
     def _strip_mention(self, text: str) -> str:
@@ -345,10 +326,3 @@ class Conversation:
             self.store.enqueue(chat, self.say("reminder_failed", id=view.id, text=view.text[:60],
                                               error=reason), key=f"rem:{view.id}:failed")
 
-
-def _msg(ctx: Context, text: str, buttons=()) -> Message:
-    return Message(ctx.chat, text, buttons)
-
-
-def _reply(ctx: Context, text: str, buttons=()) -> Outcome:
-    return Outcome().add(ctx.chat, text, buttons)

@@ -13,7 +13,7 @@ from bot.conversation.directory import Directory
 from bot.conversation.messages import Button, Edit, Outcome, in_rows, keyboard
 from bot.conversation.store import ChatStore, FlowState
 from bot.procedures.dates import DateParseError, parse_date_range
-from bot.procedures.frontdesk import step_text
+from bot.procedures.frontdesk import step_text, who_text
 from bot.procedures.leave import LeaveError, leave_chain
 from bot.procedures.ledger import LeaveLedger, LedgerError, LeaveState, RequestView
 from bot.procedures.ledger.service import MAX_DAYS_IN_PAST
@@ -56,12 +56,12 @@ class LeaveDesk:
         options = data.get("options", [])
         if flow.step == "confirm":
             if choice != "ok":
-                return _stale(self)
+                return Outcome.popup(self.say("stale_button"))
             return self._submit(ctx, flow)
         if not choice.isdigit() or int(choice) >= len(options):
-            return _stale(self)
+            return Outcome.popup(self.say("stale_button"))
         value = options[int(choice)]
-        out = _edit(ctx, f"{flow.data.get('prompt', '')}\n→ {value}")
+        out = ctx.edit(f"{flow.data.get('prompt', '')}\n→ {value}")
         if flow.step == "kind":
             data["kind"] = value
             if value == "会议请假":
@@ -74,12 +74,12 @@ class LeaveDesk:
         elif flow.step == "chair":
             data["meeting_chair"] = value
         else:
-            return _stale(self)
+            return Outcome.popup(self.say("stale_button"))
         chain = self._chain(ctx, data)
         if isinstance(chain, str) or not chain.covered:
             self.store.clear_flow(ctx.chat, ctx.event.user_id)
             text = chain if isinstance(chain, str) else "\n".join(chain.warnings + chain.notes)
-            return out.extend(_reply(ctx, self.say("leave_not_covered", text=text)))
+            return out.extend(ctx.reply(self.say("leave_not_covered", text=text)))
         return out.extend(self._ask(ctx, self._save(ctx, "dates", data), self.say("leave_dates")))
 
     def form_text(self, ctx, flow: FlowState, text: str) -> Outcome:
@@ -88,19 +88,19 @@ class LeaveDesk:
             return self._ask(ctx, flow, flow.data.get("prompt", self.say("leave_kind")),
                              _keyboard_of(flow))
         if not text:
-            return _reply(ctx, self.say("leave_text_empty"))
+            return ctx.reply(self.say("leave_text_empty"))
         if len(text) > TEXT_LIMIT:
-            return _reply(ctx, self.say("leave_text_too_long", length=len(text), limit=TEXT_LIMIT))
+            return ctx.reply(self.say("leave_text_too_long", length=len(text), limit=TEXT_LIMIT))
         if flow.step == "dates":
             today = self.frontdesk.calendar.today()
             try:
                 span = parse_date_range(text, today)
             except DateParseError as exc:
-                return _reply(ctx, str(exc))
+                return ctx.reply(str(exc))
             earliest = today - timedelta(days=MAX_DAYS_IN_PAST)
             if span.start < earliest:
-                return _reply(ctx, f"开始日期 {span.start.isoformat()} 太早了：只能补登 "
-                                   f"{MAX_DAYS_IN_PAST} 天内（{earliest.isoformat()} 以后）的请假。")
+                return ctx.reply(f"开始日期 {span.start.isoformat()} 太早了：只能补登 "
+                                 f"{MAX_DAYS_IN_PAST} 天内（{earliest.isoformat()} 以后）的请假。")
             data.update(start=span.start.isoformat(), end=span.end.isoformat())
             if data.get("kind") == "会议请假":
                 data["destination"] = f"不能参加{data.get('meeting', '会议')}"
@@ -118,7 +118,7 @@ class LeaveDesk:
         chain = self._chain(ctx, data)
         if isinstance(chain, str) or not chain.covered:
             self.store.clear_flow(ctx.chat, ctx.event.user_id)
-            return _reply(ctx, chain if isinstance(chain, str) else "\n".join(chain.warnings))
+            return ctx.reply(chain if isinstance(chain, str) else "\n".join(chain.warnings))
         flow = self._save(ctx, "confirm", data, new=True)
         text = self.say("leave_confirm", summary=_summary_of_form(ctx.person, data),
                         chain=_chain_lines(chain.steps))
@@ -126,7 +126,7 @@ class LeaveDesk:
             text += "\n\n" + "\n".join(f"注意：{w}" for w in chain.warnings)
         buttons = keyboard([Button(self.say("submit_button"), f"f|{flow.nonce}|ok"),
                             self._cancel(flow)])
-        return _reply(ctx, text, buttons)
+        return ctx.reply(text, buttons)
 
     def draft(self, ctx, draft: dict) -> Outcome:
         """A leave request the language model prepared: checked like typed input, then
@@ -134,19 +134,19 @@ class LeaveDesk:
         from bot.procedures.ledger import KINDS
 
         if not ctx.event.private:
-            return _reply(ctx, self.say("private_only", what="请假申请", command="/leave"))
+            return ctx.reply(self.say("private_only", what="请假申请", command="/leave"))
         kind = draft.get("kind")
         if kind not in KINDS:
-            return _reply(ctx, self.say("leave_kind"))
+            return ctx.reply(self.say("leave_kind"))
         data = {"kind": kind, "start": draft.get("start"), "end": draft.get("end"),
                 "destination": str(draft.get("destination", ""))[:TEXT_LIMIT],
                 "reason": str(draft.get("reason", ""))[:TEXT_LIMIT]}
         try:
             start, end = (date.fromisoformat(data["start"]), date.fromisoformat(data["end"]))
         except (TypeError, ValueError):
-            return _reply(ctx, self.say("leave_dates"))
+            return ctx.reply(self.say("leave_dates"))
         if end < start or start < self.frontdesk.calendar.today() - timedelta(days=MAX_DAYS_IN_PAST):
-            return _reply(ctx, self.say("leave_dates"))
+            return ctx.reply(self.say("leave_dates"))
         return self.confirm_step(ctx, data)
 
     def _chain(self, ctx, data: dict):
@@ -164,20 +164,20 @@ class LeaveDesk:
         chain = self._chain(ctx, data)
         if isinstance(chain, str) or not chain.covered:
             self.store.clear_flow(ctx.chat, ctx.event.user_id)
-            return _reply(ctx, chain if isinstance(chain, str) else "\n".join(chain.warnings))
+            return ctx.reply(chain if isinstance(chain, str) else "\n".join(chain.warnings))
         try:
             view = self.ledger.submit(chain.applicant, chain.applicant_role, data["kind"],
                                       data["start"], data["end"], data.get("destination", ""),
                                       data.get("reason", ""), chain.steps,
                                       acting_person=chain.acting, cites=chain.cites)
         except LedgerError as exc:
-            return _reply(ctx, exc.message)  # the form stays; the user can fix or cancel
+            return ctx.reply(exc.message)  # the form stays; the user can fix or cancel
         self.store.clear_flow(ctx.chat, ctx.event.user_id)
         log.info("leave request %s submitted by %s", view.id, view.applicant)
-        out = _edit(ctx, f"{self.say('leave_confirm', summary=_summary(view), chain=_view_chain(view))}"
-                         f"\n\n→ 已提交（编号 {view.id}）")
+        out = ctx.edit(f"{self.say('leave_confirm', summary=_summary(view), chain=_view_chain(view))}"
+                        f"\n\n→ 已提交（编号 {view.id}）")
         step = view.current_step
-        nxt = (self.say("leave_next_approver", who=_who(step.role, step.person)) if step
+        nxt = (self.say("leave_next_approver", who=who_text(step.role, step.person)) if step
                else self.say("leave_reported_now"))
         out.add(ctx.chat, self.say("leave_submitted", id=view.id, next=nxt))
         return out.extend(self.notifications(view))
@@ -196,7 +196,7 @@ class LeaveDesk:
             data["options"] = [b.label for row in buttons for b in row]
         flow = self.store.save_flow(ctx.chat, ctx.event.user_id, ctx.person.name, "leave",
                                     flow.step, data)
-        return _reply(ctx, prompt, tuple(buttons) + keyboard([self._cancel(flow)]))
+        return ctx.reply(prompt, tuple(buttons) + keyboard([self._cancel(flow)]))
 
     def _save(self, ctx, step: str, data: dict, new: bool = False) -> FlowState:
         return self.store.save_flow(ctx.chat, ctx.event.user_id, ctx.person.name, "leave", step,
@@ -210,43 +210,43 @@ class LeaveDesk:
     def press(self, ctx, kind: str, rest: str) -> Outcome:
         parts = rest.split("|")
         if kind not in ("ap", "rj", "bk", "wd") or not parts[0].isdigit():
-            return _stale(self)
+            return Outcome.popup(self.say("stale_button"))
         request_id = int(parts[0])
         step_id = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
         name = ctx.person.name
         try:
             if kind == "ap":
                 view = self.ledger.approve(request_id, name)
-                out = _edit(ctx, self.say("approved_by_you", text=self._request_text(view)))
+                out = ctx.edit(self.say("approved_by_you", text=self._request_text(view)))
                 return out.extend(self.notifications(view))
             if kind == "rj":
                 self.ledger.check_decider(request_id, name, step_id)
                 flow = self.store.save_flow(ctx.chat, ctx.event.user_id, name, "reject", "reason",
                                             {"request": request_id, "message_id": ctx.event.message_id},
                                             new=True)
-                return _reply(ctx, self.say("reject_reason_prompt", id=request_id),
-                              keyboard([self._cancel(flow)]))
+                return ctx.reply(self.say("reject_reason_prompt", id=request_id),
+                            keyboard([self._cancel(flow)]))
             if kind == "bk":
                 view = self.ledger.back(request_id, name, admin=bool(ctx.person.admin))
-                out = _edit(ctx, self.say("returned", id=view.id))
+                out = ctx.edit(self.say("returned", id=view.id))
                 return out.extend(self.notifications(view))
             view = self.ledger.withdraw(request_id, name)
-            return _edit(ctx, self.say("withdrawn", id=view.id)).extend(self.notifications(view))
+            return ctx.edit(self.say("withdrawn", id=view.id)).extend(self.notifications(view))
         except LedgerError as exc:
             log.info("refused %s on request %s by %s: %s", kind, request_id, name, exc.message)
-            return Outcome(notice=exc.message, alert=True)
+            return Outcome.popup(exc.message)
 
     def reject_reason(self, ctx, flow: FlowState, text: str) -> Outcome:
         if not text:
-            return _reply(ctx, self.say("leave_text_empty"))
+            return ctx.reply(self.say("leave_text_empty"))
         if len(text) > TEXT_LIMIT:
-            return _reply(ctx, self.say("leave_text_too_long", length=len(text), limit=TEXT_LIMIT))
+            return ctx.reply(self.say("leave_text_too_long", length=len(text), limit=TEXT_LIMIT))
         request_id = flow.data["request"]
         self.store.clear_flow(ctx.chat, ctx.event.user_id)
         try:
             view = self.ledger.reject(request_id, ctx.person.name, text)
         except LedgerError as exc:
-            return _reply(ctx, exc.message)
+            return ctx.reply(exc.message)
         out = Outcome()
         if flow.data.get("message_id"):
             out.edits.append(Edit(ctx.chat, flow.data["message_id"],
@@ -259,7 +259,7 @@ class LeaveDesk:
     def my_leaves(self, ctx, args: str) -> Outcome:
         views = self.ledger.list_for(ctx.person.name)[:10]
         if not views:
-            return _reply(ctx, self.say("no_leaves"))
+            return ctx.reply(self.say("no_leaves"))
         lines, buttons = [self.say("myleaves_header")], []
         for v in views:
             lines.append(_line(v))
@@ -267,12 +267,12 @@ class LeaveDesk:
                 buttons.append(Button(self.say("withdraw_button", id=v.id), f"wd|{v.id}"))
             elif v.state in (LeaveState.APPROVED, LeaveState.REPORTED):
                 buttons.append(Button(self.say("back_button", id=v.id), f"bk|{v.id}"))
-        return _reply(ctx, "\n".join(lines), in_rows(buttons, 2))
+        return ctx.reply("\n".join(lines), in_rows(buttons, 2))
 
     def pending(self, ctx, args: str) -> Outcome:
         views = self.ledger.pending_for(ctx.person.name)
         if not views:
-            return _reply(ctx, self.say("no_pending"))
+            return ctx.reply(self.say("no_pending"))
         out = Outcome()
         for v in views[:10]:
             out.add(ctx.chat, self._approval_text(v), self._approval_buttons(v))
@@ -284,10 +284,10 @@ class LeaveDesk:
         views = [v for v in self.ledger.list_for(ctx.person.name)
                  if v.state in (LeaveState.APPROVED, LeaveState.REPORTED)]
         if not views:
-            return _reply(ctx, self.say("nothing_to_return"))
+            return ctx.reply(self.say("nothing_to_return"))
         buttons = [Button(self.say("back_button", id=v.id), f"bk|{v.id}") for v in views[:6]]
-        return _reply(ctx, self.say("back_choose") + "\n" + "\n".join(_line(v) for v in views[:6]),
-                      in_rows(buttons, 2))
+        return ctx.reply(self.say("back_choose") + "\n" + "\n".join(_line(v) for v in views[:6]),
+                    in_rows(buttons, 2))
 
     # -- notifications derived from the ledger ---------------------------------------------
     def notifications(self, view: RequestView) -> Outcome:
@@ -308,20 +308,20 @@ class LeaveDesk:
                 out.add(chat, self._approval_text(view), self._approval_buttons(view),
                         key=f"{key}:ask:{step.id}")
             elif applicant_chat is not None:
-                out.add(applicant_chat, self.say("approver_unreachable", who=_who(step.role, step.person)),
+                out.add(applicant_chat, self.say("approver_unreachable", who=who_text(step.role, step.person)),
                         key=f"{key}:unreachable:{step.id}")
             for done in view.approve_steps:
                 if done.decision == "approved" and applicant_chat is not None:
                     out.add(applicant_chat, self.say(
-                        "step_approved", id=view.id, who=_who(done.role, done.decided_by),
-                        next=self.say("leave_next_approver", who=_who(step.role, step.person))),
+                        "step_approved", id=view.id, who=who_text(done.role, done.decided_by),
+                        next=self.say("leave_next_approver", who=who_text(step.role, step.person))),
                         key=f"{key}:approved:{done.id}")
         elif view.state == LeaveState.REPORTED:
             approvals = [s for s in view.approve_steps if s.decision == "approved"]
             if self.cfg.telegram.office_chat_id:
                 if approvals:
                     text = self.say("office_reported", id=view.id, summary=_summary(view),
-                                    approvals="、".join(_who(s.role, s.decided_by) for s in approvals))
+                                    approvals="、".join(who_text(s.role, s.decided_by) for s in approvals))
                 else:
                     text = self.say("office_reported_only", id=view.id, summary=_summary(view))
                 out.add(self.cfg.telegram.office_chat_id, text, key=f"{key}:office:reported")
@@ -334,7 +334,7 @@ class LeaveDesk:
             step = next((s for s in view.approve_steps if s.decision == "rejected"), None)
             if step and applicant_chat is not None:
                 out.add(applicant_chat, self.say("leave_rejected", id=view.id,
-                                                 who=_who(step.role, step.decided_by),
+                                                 who=who_text(step.role, step.decided_by),
                                                  reason=step.comment or ""),
                         key=f"{key}:rejected")
         elif view.state == LeaveState.WITHDRAWN:
@@ -373,12 +373,6 @@ class LeaveDesk:
             return ()
         return keyboard([Button(self.say("approve_button"), f"ap|{view.id}|{step.id}"),
                          Button(self.say("reject_button"), f"rj|{view.id}|{step.id}")])
-
-
-def _who(role: str | None, person: str | None) -> str:
-    if person and role and person != role:
-        return f"{role}（{person}）"
-    return person or role or ""
 
 
 def _days(start, end) -> int:
@@ -420,9 +414,9 @@ def _view_chain(view: RequestView) -> str:
     for raw in view.chain_raw:
         step = decisions.get(raw.get("order"))
         mark = DECISION_MARKS.get(step.decision, "") if step and step.decision else ""
-        text = f"{raw.get('order')}. {_who(raw.get('role'), raw.get('person'))} {raw.get('label') or ''}"
+        text = f"{raw.get('order')}. {who_text(raw.get('role'), raw.get('person'))} {raw.get('label') or ''}"
         if raw.get("to_role"):
-            text += f" → {_who(raw.get('to_role'), raw.get('to_person'))}"
+            text += f" → {who_text(raw.get('to_role'), raw.get('to_person'))}"
         lines.append(f"{text} {mark}".rstrip())
     return "\n".join(lines) or "（无需审批）"
 
@@ -431,7 +425,7 @@ def _line(v: RequestView) -> str:
     status = v.state_label
     step = v.current_step
     if step is not None:
-        status += f"，等待{_who(step.role, step.person)}"
+        status += f"，等待{who_text(step.role, step.person)}"
     place = f"｜{v.destination}" if v.destination else ""
     return (f"编号 {v.id}｜{v.kind}｜{v.start_date:%m-%d} 至 {v.end_date:%m-%d}{place}｜{status}")
 
@@ -439,18 +433,3 @@ def _line(v: RequestView) -> str:
 def _keyboard_of(flow: FlowState):
     options = flow.data.get("options", [])
     return in_rows([Button(o, f"f|{flow.nonce}|{i}") for i, o in enumerate(options)], 2)
-
-
-def _edit(ctx, text: str) -> Outcome:
-    out = Outcome()
-    if ctx.event.message_id is not None:
-        out.edits.append(Edit(ctx.chat, ctx.event.message_id, text))
-    return out
-
-
-def _reply(ctx, text: str, buttons=()) -> Outcome:
-    return Outcome().add(ctx.chat, text, buttons)
-
-
-def _stale(desk: LeaveDesk) -> Outcome:
-    return Outcome(notice=desk.say("stale_button"), alert=True)

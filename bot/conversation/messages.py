@@ -59,6 +59,11 @@ class Outcome:
     notice: str | None = None
     alert: bool = False
 
+    @classmethod
+    def popup(cls, text: str) -> "Outcome":
+        """The answer to a button press that must be read: an alert, nothing sent."""
+        return cls(notice=text, alert=True)
+
     def add(self, chat_id: int, text: str, buttons: Keyboard = (), key: str | None = None) -> "Outcome":
         self.messages.append(Message(chat_id, text, buttons, key))
         return self
@@ -77,3 +82,27 @@ def keyboard(*rows: list[Button] | tuple[Button, ...]) -> Keyboard:
 
 def in_rows(buttons: list[Button], per_row: int = 2) -> Keyboard:
     return tuple(tuple(buttons[i:i + per_row]) for i in range(0, len(buttons), per_row))
+
+
+@dataclass
+class Context:
+    """What one event is about: who sent it (a roster Person), and where."""
+    event: Event
+    person: object
+
+    @property
+    def chat(self) -> int:
+        return self.event.chat_id
+
+    def reply(self, text: str, buttons: Keyboard = ()) -> Outcome:
+        return Outcome().add(self.chat, text, buttons)
+
+    def edit(self, text: str, *, or_send: bool = False) -> Outcome:
+        """Replace the message whose button was pressed (`or_send`: send `text` when
+        the event came with no such message)."""
+        out = Outcome()
+        if self.event.message_id is not None:
+            out.edits.append(Edit(self.chat, self.event.message_id, text))
+        elif or_send:
+            out.add(self.chat, text)
+        return out

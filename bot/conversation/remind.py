@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 
-from bot.conversation.messages import Button, Edit, Outcome, in_rows, keyboard
+from bot.conversation.messages import Button, Outcome, in_rows, keyboard
 from bot.conversation.store import ChatStore, FlowState
 from bot.reminders.service import POLICIES, ReminderError, ReminderService, local_datetime
 from bot.reminders.when import Schedule, WhenError, parse_reminder
@@ -42,11 +42,11 @@ class RemindDesk:
     # -- /remind --------------------------------------------------------------------------
     def remind(self, ctx, args: str) -> Outcome:
         if not args:
-            return _reply(ctx, self.say("remind_usage"))
+            return ctx.reply(self.say("remind_usage"))
         try:
             schedule, text = parse_reminder(args, self.reminders.now())
         except WhenError as exc:
-            return _reply(ctx, exc.message)
+            return ctx.reply(exc.message)
         return self.confirm_step(ctx, schedule, text)
 
     def draft(self, ctx, draft: dict) -> Outcome:
@@ -54,14 +54,14 @@ class RemindDesk:
         try:
             schedule = Schedule.from_dict(draft["schedule"])
         except (KeyError, TypeError, ValueError):
-            return _reply(ctx, self.say("remind_usage"))
+            return ctx.reply(self.say("remind_usage"))
         return self.confirm_step(ctx, schedule, str(draft.get("text", "")))
 
     def confirm_step(self, ctx, schedule: Schedule, text: str) -> Outcome:
         if not text.strip():
-            return _reply(ctx, self.say("remind_usage"))
+            return ctx.reply(self.say("remind_usage"))
         if len(text) > 500:
-            return _reply(ctx, self.say("remind_too_long", length=len(text)))
+            return ctx.reply(self.say("remind_too_long", length=len(text)))
         flow = self.store.save_flow(ctx.chat, ctx.event.user_id, ctx.person.name, "remind", "confirm",
                                     {"schedule": schedule.to_dict(), "text": text}, new=True)
         where = self.say("remind_here_private" if ctx.event.private else "remind_here_group")
@@ -73,11 +73,11 @@ class RemindDesk:
             rows.append([Button(self.say("remind_ok_shift"), f"f|{flow.nonce}|shift"),
                          Button(self.say("remind_ok_skip"), f"f|{flow.nonce}|skip")])
         rows.append([Button(self.say("cancel_button"), f"f|{flow.nonce}|x")])
-        return _reply(ctx, body, keyboard(*rows))
+        return ctx.reply(body, keyboard(*rows))
 
     def confirm(self, ctx, flow: FlowState, choice: str) -> Outcome:
         if choice not in POLICIES:
-            return Outcome(notice=self.say("stale_button"), alert=True)
+            return Outcome.popup(self.say("stale_button"))
         schedule = Schedule.from_dict(flow.data["schedule"])
         policy = "skip" if schedule.workdays_only else choice
         self.store.clear_flow(ctx.chat, ctx.event.user_id)
@@ -85,42 +85,42 @@ class RemindDesk:
             view = self.reminders.create(ctx.chat, flow.data["text"], ctx.person.name, schedule,
                                          workdays=policy)
         except ReminderError as exc:
-            return _edit(ctx, exc.message)
+            return ctx.edit(exc.message, or_send=True)
         log.info("reminder %s set by %s in chat %s", view.id, ctx.person.name, ctx.chat)
-        return _edit(ctx, self.say("remind_saved", id=view.id, when=schedule.describe(),
-                                   first=_local(view.next_at), text=view.text,
-                                   policy=POLICIES[policy]))
+        return ctx.edit(self.say("remind_saved", id=view.id, when=schedule.describe(),
+                                  first=_local(view.next_at), text=view.text,
+                                  policy=POLICIES[policy]), or_send=True)
 
     # -- /reminders -----------------------------------------------------------------------
     def list(self, ctx, args: str) -> Outcome:
         views = self.reminders.list(ctx.chat)
         if not views:
-            return _reply(ctx, self.say("reminders_none"))
+            return ctx.reply(self.say("reminders_none"))
         lines = [self.say("reminders_header")]
         buttons = []
         for v in views[:20]:
             lines.append(f"编号 {v.id}｜{v.schedule.describe()}｜下次 {_local(v.next_at)}｜{_short(v.text)}"
                          f"｜{v.creator}")
             buttons.append(Button(self.say("reminder_cancel_button", id=v.id), f"rm|{v.id}"))
-        return _reply(ctx, "\n".join(lines), in_rows(buttons, 3))
+        return ctx.reply("\n".join(lines), in_rows(buttons, 3))
 
     def cancel(self, ctx, rest: str) -> Outcome:
         if not rest.isdigit():
-            return Outcome(notice=self.say("stale_button"), alert=True)
+            return Outcome.popup(self.say("stale_button"))
         try:
             view = self.reminders.cancel(int(rest), ctx.person.name, admin=bool(ctx.person.admin))
         except ReminderError as exc:
-            return Outcome(notice=exc.message, alert=True)
+            return Outcome.popup(exc.message)
         return Outcome(notice=self.say("reminder_cancelled", id=view.id)).extend(
-            _reply(ctx, self.say("reminder_cancelled", id=view.id) + f"：{_short(view.text)}"))
+            ctx.reply(self.say("reminder_cancelled", id=view.id) + f"：{_short(view.text)}"))
 
     # -- /incident ------------------------------------------------------------------------
     def incident(self, ctx, args: str) -> Outcome:
         what = args.strip()
         if not what:
-            return _reply(ctx, self.say("incident_usage"))
+            return ctx.reply(self.say("incident_usage"))
         if len(what) > 200:
-            return _reply(ctx, self.say("remind_too_long", length=len(what)))
+            return ctx.reply(self.say("remind_too_long", length=len(what)))
         label, quote = self.quote(INCIDENT_ARTICLE, "5小时")
         start = self.reminders.now().replace(second=0, microsecond=0)
         lines = []
@@ -132,8 +132,8 @@ class RemindDesk:
                                   source="incident")
             lines.append(self.say("incident_line", duty=duty, deadline=_local(deadline),
                                   warn=_local(deadline - INCIDENT_WARNING)))
-        return _reply(ctx, self.say("incident_started", what=what, start=_local(start),
-                                    lines="\n".join(lines), label=label, quote=quote))
+        return ctx.reply(self.say("incident_started", what=what, start=_local(start),
+                                  lines="\n".join(lines), label=label, quote=quote))
 
     # -- derived reminders --------------------------------------------------------------------
     def joint_deadline(self, ctx, due: date) -> str:
@@ -188,15 +188,3 @@ def _local(moment: datetime | None) -> str:
 def _short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
-
-def _edit(ctx, text: str) -> Outcome:
-    out = Outcome()
-    if ctx.event.message_id is not None:
-        out.edits.append(Edit(ctx.chat, ctx.event.message_id, text))
-    else:
-        out.add(ctx.chat, text)
-    return out
-
-
-def _reply(ctx, text: str, buttons=()) -> Outcome:
-    return Outcome().add(ctx.chat, text, buttons)

@@ -90,7 +90,7 @@ class FrontDesk:
                              areas)
 
 
-def _who(role: str | None, person: str | None, named: bool = True) -> str:
+def who_text(role: str | None, person: str | None, named: bool = True) -> str:
     if not role:
         return person or ""
     return f"{role}（{person}）" if person and named and person != role else role
@@ -100,9 +100,9 @@ def _route_text(r: RoutingResult) -> str:
     verb = "审批" if r.sign_action == "approve" else "签发"
     lines = []
     if r.signer_role:
-        lines.append(f"{verb}：{_who(r.signer_role, r.signer)}")
+        lines.append(f"{verb}：{who_text(r.signer_role, r.signer)}")
         for alt in r.alternatives:
-            lines.append(f"或：{_who(alt.role, alt.person)}")
+            lines.append(f"或：{who_text(alt.role, alt.person)}")
     else:
         lines.append("本规则没有规定由谁签发。")
     if r.steps:
@@ -121,23 +121,23 @@ def _route_text(r: RoutingResult) -> str:
 
 
 def _leave_text(r: LeaveChainResult, named: bool) -> str:
-    who = _who(r.applicant_role, r.applicant, named)
+    who = who_text(r.applicant_role, r.applicant, named)
     if not r.covered:
         lines = [f"{who}{r.kind}："] + [f"注意：{w}" for w in r.warnings]
         return "\n".join(lines + [f"说明：{n}" for n in r.notes])
     lines = [f"{who}{r.kind}的流程："]
     lines += [f"{s.order}. {step_text(s, named)}" for s in r.steps]
     if r.acting:
-        lines.append(f"期间由{_who(r.acting_role, r.acting, named)}代行职责。")
+        lines.append(f"期间由{who_text(r.acting_role, r.acting, named)}代行职责。")
     lines += [f"注意：{w}" for w in r.warnings]
     lines += [f"说明：{n}" for n in r.notes]
     return "\n".join(lines)
 
 
 def step_text(s, named: bool = True) -> str:
-    text = f"{_who(s.role, s.person, named)} {s.label}"
+    text = f"{who_text(s.role, s.person, named)} {s.label}"
     if s.to_role:
-        text += f" → {_who(s.to_role, s.to_person, named)}"
+        text += f" → {who_text(s.to_role, s.to_person, named)}"
     return text + (f"（{s.note}）" if s.note else "")
 
 

@@ -98,13 +98,8 @@ class OutboxSender:
         self._task = asyncio.create_task(self._run(), name="outbox")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        await cancel(self._task)
+        self._task = None
 
     async def _run(self) -> None:
         while True:
@@ -119,6 +114,17 @@ class OutboxSender:
                 await asyncio.wait_for(self._wake.wait(), IDLE_SECONDS)
             except asyncio.TimeoutError:
                 pass
+
+
+async def cancel(task: asyncio.Task | None) -> None:
+    """Cancel a background task and wait until it has ended."""
+    if task is None:
+        return
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
 
 
 def _by_chat(batch: list[Outgoing]) -> list[list[Outgoing]]:

@@ -21,7 +21,7 @@ from bot.conversation.core import Conversation
 from bot.conversation.messages import Outcome
 from bot.conversation.split import split_message
 from bot.telegram.convert import GROUP_TYPES, plain_buttons, to_event, to_markup
-from bot.telegram.outbox import OutboxSender
+from bot.telegram.outbox import OutboxSender, cancel
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class TelegramService:
         self.app.add_error_handler(self._on_error)
         self.sender = OutboxSender(self.app.bot, self.store, on_result=conversation.delivered)
         self._scheduler: asyncio.Task | None = None
-        self.groups = {int(g) for g in tg.groups} | ({tg.office_chat_id} if tg.office_chat_id else set())
+        self.groups = tg.served_groups
         self._web: web.AppRunner | None = None
         self._locks: dict[int, asyncio.Lock] = {}
         self.port: int | None = None
@@ -94,13 +94,8 @@ class TelegramService:
             await self.app.updater.stop()
         if self.app.running:
             await self.app.stop()
-        if self._scheduler is not None:
-            self._scheduler.cancel()
-            try:
-                await self._scheduler
-            except asyncio.CancelledError:
-                pass
-            self._scheduler = None
+        await cancel(self._scheduler)
+        self._scheduler = None
         await self.sender.stop()
         if self._web is not None:
             await self._web.cleanup()

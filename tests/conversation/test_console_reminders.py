@@ -7,23 +7,15 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from bot.console import run_console
 from bot.conversation.build import open_conversation
-
-
-class Clock:
-    def __init__(self):
-        self.now = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-
-    def __call__(self):
-        return self.now
+from tests.clock import Clock, local
 
 
 def test_console_remind_in_two_minutes_is_printed_once(chat_config, seed_index):
-    clock = Clock()
+    clock = Clock(local(2026, 11, 30, 10, 0))
     conv = open_conversation(chat_config, index=seed_index, console=True, clock=clock)
     read_end, write_end = os.pipe()
     stdin, out = os.fdopen(read_end, "r", encoding="utf-8"), io.StringIO()

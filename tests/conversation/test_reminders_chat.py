@@ -2,29 +2,20 @@
 /incident (article 31), the 会签 deadline (article 48) and the 销假 reminder."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
 from bot.conversation.messages import Event
+from tests.clock import SHANGHAI, Clock, local
 from tests.conversation.conftest import GROUP_CHAT
 from tests.conversation.test_conversation import buttons, file_leave, private, request_id
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-class Clock:
-    def __init__(self, start):
-        self.now = start
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture
 def clock():
-    return Clock(datetime(2026, 11, 30, 10, 0, tzinfo=SHANGHAI))  # a Monday
+    return Clock(local(2026, 11, 30, 10, 0))  # a Monday
 
 
 def group(uid, text=None, callback=None, message_id=None):
@@ -86,8 +77,7 @@ def test_sign_schedules_the_joint_reply_deadline(make_conversation, ids, clock):
     assert "3个工作日" in text and "已设置会签回复提醒" in text
     views = conv.remind.reminders.list(ids["agri"])
     # Monday 11-30 + 3 working days = Thursday 12-03; the eve is Wednesday 12-02.
-    assert [v.next_at for v in views] == [datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI),
-                                          datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI)]
+    assert [v.next_at for v in views] == [local(2026, 12, 2, 9, 0), local(2026, 12, 3, 9, 0)]
     assert all("第四十八条“" in v.text and "逾期不回复视为无不同意见" in v.text for v in views)
 
 

@@ -5,25 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
 from bot.conversation.build import open_conversation
 from bot.telegram.service import TelegramService
+from tests.clock import Clock, local
 from tests.conversation.conftest import GROUP_CHAT
 from tests.conversation.test_telegram import TOKEN, button, run, to_chat
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-class Clock:
-    def __init__(self):
-        self.now = datetime(2026, 11, 30, 10, 0, tzinfo=SHANGHAI)
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture
@@ -39,15 +29,17 @@ async def start(cfg, seed_index, clock) -> TelegramService:
     return service
 
 
-async def set_reminder(api, uid, text):
-    api.send_text(uid, f"/remind {text}", chat_id=GROUP_CHAT)
-    echo = await api.async_wait_for(to_chat(GROUP_CHAT, "确认设置吗"))
-    api.press(uid, echo["message_id"], button(echo, "确认"), chat_id=GROUP_CHAT)
-    await api.async_wait_for(lambda r: r["method"] == "editMessageText" and "已设置提醒" in r["text"])
+async def set_reminder(api, uid, text, chat_id=GROUP_CHAT):
+    """/remind in `chat_id`, confirmed; returns once the bot says it is set."""
+    api.send_text(uid, f"/remind {text}", chat_id=chat_id)
+    echo = await api.async_wait_for(to_chat(chat_id, "确认设置吗"))
+    api.press(uid, echo["message_id"], button(echo, "确认"), chat_id=chat_id)
+    await api.async_wait_for(lambda r: r["method"] == "editMessageText" and r["chat_id"] == chat_id
+                             and "已设置提醒" in r["text"])
 
 
 def test_remind_in_two_minutes_is_delivered_once_across_a_restart(api, fast_config, seed_index, ids):
-    clock = Clock()
+    clock = Clock(local(2026, 11, 30, 10, 0))
     uid = ids["director"]
 
     async def scenario():
@@ -75,17 +67,14 @@ def test_remind_in_two_minutes_is_delivered_once_across_a_restart(api, fast_conf
 
 def test_a_group_that_removed_the_bot_fails_that_reminder_and_tells_the_creator(
         api, fast_config, seed_index, ids):
-    clock = Clock()
+    clock = Clock(local(2026, 11, 30, 10, 0))
     uid = ids["director"]
 
     async def scenario():
         service = await start(fast_config, seed_index, clock)
         try:
             await set_reminder(api, uid, "2分钟后 交材料")
-            api.send_text(uid, "/remind 3分钟后 私聊提醒")
-            echo = await api.async_wait_for(to_chat(uid, "确认设置吗"))
-            api.press(uid, echo["message_id"], button(echo, "确认"))
-            await api.async_wait_for(lambda r: r["method"] == "editMessageText" and r["chat_id"] == uid)
+            await set_reminder(api, uid, "3分钟后 私聊提醒", chat_id=uid)
             api.blocked_chats.add(GROUP_CHAT)
             clock.now += timedelta(minutes=3, seconds=1)
             told = await api.async_wait_for(to_chat(uid, "发送失败"), timeout=15)

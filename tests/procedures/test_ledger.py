@@ -510,21 +510,7 @@ def test_views_are_frozen_and_detached(ledger):
 
 
 def test_rich_chain_items_and_cites_are_kept_verbatim_for_audit(ledger):
-    from pydantic import BaseModel
-
-    class Step(BaseModel):  # shaped like a rules engine's resolved step
-        order: int
-        action: str
-        label: str
-        role: str
-        person: str | None = None
-        to_role: str | None = None
-        to_person: str | None = None
-        note: str = ""
-
-    class Cite(BaseModel):
-        article: int
-        phrase: str
+    from bot.procedures.rules import Cite, Step  # what the rule tools hand to submit
 
     chain = [
         Step(order=1, action="approve", label="同意", role="县长", person=" 李县长 "),

@@ -1,9 +1,6 @@
 """Reminder fixtures: a fresh database, the real calendar and a clock the test moves."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from bot.config import PROJECT_ROOT
@@ -11,26 +8,7 @@ from bot.conversation.store import ChatStore, upgrade_chat_db
 from bot.procedures.calendar import WorkCalendar
 from bot.procedures.ledger import open_ledger_db
 from bot.reminders.service import ReminderService
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-class Clock:
-    """A controllable clock: no test sleeps through real minutes."""
-
-    def __init__(self, start: datetime):
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-    def set(self, moment: datetime) -> datetime:
-        self.now = moment
-        return moment
+from tests.clock import Clock, local
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +18,7 @@ def calendar():
 
 @pytest.fixture
 def clock():
-    return Clock(datetime(2026, 11, 28, 10, 0, tzinfo=SHANGHAI))  # a Saturday
+    return Clock(local(2026, 11, 28, 10, 0))  # a Saturday
 
 
 @pytest.fixture
@@ -58,11 +36,3 @@ def make_service(db_url, calendar, clock):
         return (ReminderService(engine, calendar, grace_minutes=grace_minutes, clock=clock),
                 ChatStore(engine, clock=clock))
     return make
-
-
-def local(*args) -> datetime:
-    return datetime(*args, tzinfo=SHANGHAI)
-
-
-def utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc)

@@ -8,7 +8,7 @@ import pytest
 
 from bot.reminders.service import ReminderError
 from bot.reminders.when import parse_reminder
-from tests.reminders.conftest import local
+from tests.clock import local
 
 GROUP = -1001000000002
 
