@@ -54,8 +54,13 @@ class RegDocument:
     source: str                     # file name relative to the knowledge folder
     numbering: str                  # "ordinal" (五十、), "tiao" (第五十条) or "paragraphs"
     issuer: str = ""
-    date: str = ""
-    status: str = ""
+    date: str = ""                  # the date of this version (last revision or issue)
+    status: str = ""                # 征求意见稿, 试行, … as the title block says
+    adopted: str = ""               # ISO dates read from the header ("" when not given)
+    promulgated: str = ""
+    effective: str = ""
+    revised: list[str] = field(default_factory=list)
+    superseded_by: str = ""         # doc_id of a newer version of the same regulation
     articles: list[Article] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -80,7 +85,8 @@ class RegDocument:
             a = dict(a)
             a["items"] = [Item(**i) for i in a.get("items", [])]
             arts.append(Article(**a))
-        return cls(articles=arts, **data)
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(articles=arts, **{k: v for k, v in data.items() if k in known})
 
 
 def split_sentences(text: str) -> list[str]:

@@ -23,7 +23,7 @@ from ingest.embeddings import Embedder, expected_fingerprint, make_embedder
 from ingest.lexicon import Lexicon
 from ingest.model import RegDocument
 from ingest.parse import DocumentMeta, parse_document
-from ingest.readers import SUPPORTED_SUFFIXES, ReadError, read_lines
+from ingest.readers import SUPPORTED_SUFFIXES, ReadError, read_document
 
 log = logging.getLogger(__name__)
 KEEP_OLD_BUILDS = 1  # a process that opened the previous build can keep reading it
@@ -139,11 +139,35 @@ def parse_files(cfg: Config, files: list[Path]) -> list[RegDocument]:
             raise IngestError(f"{f.name}: document id {meta.doc_id!r} is already used by {seen[meta.doc_id]}")
         seen[meta.doc_id] = f.name
         try:
-            lines = read_lines(f)
+            read = read_document(f)
         except ReadError as exc:
             raise IngestError(str(exc)) from exc
-        docs.append(parse_document(lines, f.name, meta))
+        meta.title_hint = read.title
+        docs.append(parse_document(read.lines, f.name, meta))
+    link_versions(docs)
     return docs
+
+
+def link_versions(docs: list[RegDocument]) -> None:
+    """Files with the same title are versions of one regulation: the newest is in force,
+    each older one names it in `superseded_by`. Same title and same date: a duplicate,
+    said in both documents' warnings (both stay, so nothing is silently dropped)."""
+    by_title: dict[str, list[RegDocument]] = {}
+    for d in docs:
+        by_title.setdefault(re.sub(r"\s+", "", d.title), []).append(d)
+    for versions in by_title.values():
+        if len(versions) < 2:
+            continue
+        versions.sort(key=lambda d: (d.date or "", d.doc_id))
+        newest = versions[-1]
+        for d in versions[:-1]:
+            if (d.date or "") == (newest.date or ""):
+                for a, b in ((d, newest), (newest, d)):
+                    a.warnings.append(f"same title and date as {b.source}: is it a duplicate?")
+                continue
+            d.superseded_by = newest.doc_id
+            d.warnings.append(f"an older version of {newest.title}: {newest.source} "
+                              f"({newest.date}) is in force")
 
 
 def _previous_embeddings(cfg: Config, fingerprint: str) -> dict[str, np.ndarray]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".docx", ".pdf"}
@@ -14,7 +15,17 @@ class ReadError(Exception):
     """A file that cannot be read as a regulation; the message is for the operator."""
 
 
+@dataclass
+class ReadText:
+    lines: list[str]
+    title: str = ""   # a Markdown file's level-1 heading: the document's own title
+
+
 def read_lines(path: Path) -> list[str]:
+    return read_document(path).lines
+
+
+def read_document(path: Path) -> ReadText:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise ReadError(f"{path.name}: unsupported file type {suffix or '(none)'}; "
@@ -24,9 +35,13 @@ def read_lines(path: Path) -> list[str]:
             raise ReadError(f"{path.name}: the file is empty")
     except OSError as exc:
         raise ReadError(f"{path.name}: cannot read ({exc.strerror})") from exc
+    title = ""
     if suffix in {".txt", ".md"}:
         lines = _read_text(path)
         if suffix == ".md":
+            lines = _drop_html_comments(lines)
+            title = next((re.sub(r"^#\s+", "", line).strip() for line in lines
+                          if re.match(r"^#\s+\S", line.strip())), "")
             lines = [_strip_markdown(line) for line in lines]
     elif suffix == ".docx":
         lines = _read_docx(path)
@@ -36,7 +51,7 @@ def read_lines(path: Path) -> list[str]:
     lines = [line for line in lines if line]
     if not lines:
         raise ReadError(f"{path.name}: no text found")
-    return lines
+    return ReadText(lines, _strip_markdown(title).strip())
 
 
 def _read_text(path: Path) -> list[str]:
@@ -52,6 +67,12 @@ def _read_text(path: Path) -> list[str]:
     else:
         raise ReadError(f"{path.name}: not UTF-8 or GB18030 text")
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _drop_html_comments(lines: list[str]) -> list[str]:
+    """Markdown exports carry markers such as <!-- INFO END -->: they are not text."""
+    text = re.sub(r"<!--.*?-->", "", "\n".join(lines), flags=re.S)
+    return text.split("\n")
 
 
 def _strip_markdown(line: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 COLLECTION = "chunks"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CURRENT = "CURRENT"
 
 
