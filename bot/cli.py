@@ -126,9 +126,14 @@ def cmd_article(args) -> int:
     if number is None:
         return _fail(f"not an article number: {args.number}", EXIT_USAGE)
     engine = _open_engine(cfg)
-    if args.doc and args.doc not in engine.index.documents:
-        return _fail(f"unknown document id {args.doc!r}; known: {', '.join(engine.index.documents)}")
-    answer = engine.article_answer(ArticleRef(number, ref.paragraph if ref else None), doc_id=args.doc)
+    doc_id = args.doc
+    if doc_id and doc_id not in engine.index.documents:
+        from bot.retrieval.docnames import named_document
+
+        doc_id = named_document(engine.index, doc_id)  # a title or short name: 督查条例
+        if doc_id is None:
+            return _fail(f"unknown document {args.doc!r}; known: {', '.join(engine.index.documents)}")
+    answer = engine.article_answer(ArticleRef(number, ref.paragraph if ref else None), doc_id=doc_id)
     print(answer.answer)
     return 0 if answer.covered else EXIT_FAILED
 
@@ -143,6 +148,40 @@ def cmd_eval(args) -> int:
         print(json.dumps(report, ensure_ascii=False))
     else:
         print(format_report(report))
+    return 0
+
+
+def cmd_calibrate(args) -> int:
+    """Fit the answer-or-refuse model on question sets (each line names its "doc"; lines
+    without one are about the first document), report it leave-one-document-out, and
+    with --write save it to [retrieval] coverage_model."""
+    from bot import calibration
+    from bot.evaluation import load_questions
+
+    cfg = _load(args)
+    engine = _open_engine(cfg, procedures=False)
+    default = engine.index.default_doc_id
+    items = []
+    for name in args.files:
+        items += load_questions(Path(name))
+    unknown = sorted({i.doc for i in items if i.doc and i.doc not in engine.index.documents})
+    if unknown:
+        return _fail(f"documents not in the index: {', '.join(unknown)}; ingest them first")
+    rows = calibration.collect(engine.index, cfg.retrieval, items, lambda i: i.doc or default)
+    folds = calibration.fold_report(rows, calibration.leave_one_document_out(rows))
+    for group, f in sorted(folds.items()):
+        print(f"{group}: answered {f['answered']}/{f['answerable']}, refused {f['refused']}/{f['out_of_scope']}")
+    n = sum(f["answerable"] for f in folds.values())
+    m = sum(f["out_of_scope"] for f in folds.values())
+    print(f"leave-one-document-out: answered {sum(f['answered'] for f in folds.values()) / max(n, 1):.3f}, "
+          f"refused {sum(f['refused'] for f in folds.values()) / max(m, 1):.3f}")
+    if args.write:
+        model = calibration.fit(rows)
+        note = ("Answer-or-refuse model (bot/retrieval/evidence.py), written by\n"
+                f"`python -m bot calibrate --write` on {len(rows)} questions of {len(folds)} documents.\n"
+                "Regenerate it rather than editing it.")
+        Path(cfg.retrieval.coverage_model).write_text(model.to_toml(note), encoding="utf-8")
+        print(f"written {cfg.retrieval.coverage_model}")
     return 0
 
 
@@ -270,7 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("article", help="show one article verbatim")
     p.add_argument("number", help="50, 五十, 第五十条 or 第五十条第二款")
-    p.add_argument("--doc", help="document id (default: the first document)")
+    p.add_argument("--doc", help="document id, title or short name such as 督查条例 "
+                                 "(default: the first document that has the article)")
     p.set_defaults(func=cmd_article)
 
     p = sub.add_parser("eval", help="score the engine on a JSONL question set")
@@ -278,6 +318,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--k", type=int, default=3)
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("calibrate", help="fit the answer-or-refuse model; report it leave-one-document-out")
+    p.add_argument("files", nargs="+", help="JSONL question sets (lines may name their \"doc\")")
+    p.add_argument("--write", action="store_true", help="save the model to [retrieval] coverage_model")
+    p.set_defaults(func=cmd_calibrate)
     return parser
 
 

@@ -60,6 +60,12 @@ class RetrievalConfig:
     rerank_depth: int = 8
     sentence_weight: float = 1.0
     min_matched_weight: float = 0.8
+    # Fused-score bonus for articles of a document whose title the question names.
+    title_weight: float = 0.5
+    # Answer or refuse: "overlap" (the word-overlap rule above) or "model" (the calibrated
+    # model in coverage_model, bot/retrieval/evidence.py; overlap when the file is absent).
+    decision: str = "overlap"
+    coverage_model: Path = Path("knowledge/coverage_model.toml")
 
 
 @dataclass
@@ -281,6 +287,9 @@ def load_config(path: str | Path | None = None, env: dict | None = None) -> Conf
                 value = str(Path(value).resolve())
             _apply_section(getattr(cfg, section_name), {key: value}, section_name)
     _resolve_paths(cfg, base)
+    if cfg.retrieval.decision not in ("overlap", "model"):
+        raise ConfigError(f"[retrieval] decision must be \"overlap\" or \"model\", "
+                          f"not {cfg.retrieval.decision!r}")
     return cfg
 
 

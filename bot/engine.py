@@ -12,6 +12,7 @@ from bot.answer import Answer, citation_for, compose
 from bot.config import Config
 from bot.replies import load_replies
 from bot.retrieval.coverage import question_words
+from bot.retrieval.docnames import named_document
 from bot.retrieval.hybrid import analyze
 from bot.retrieval.index import KnowledgeIndex
 from bot.retrieval.lookup import ArticleRef, find_reference
@@ -28,6 +29,9 @@ class Engine:
         self.index = index
         self.frontdesk = frontdesk  # signing and leave questions, when configured
         self.reply = load_replies(cfg.prompts.dir)
+        # The answer-or-refuse model; None: the one cfg names (leave-one-document-out
+        # evaluation sets a held-out one here).
+        self.coverage_model = None
 
     # -- entry point -------------------------------------------------------------------
     def answer(self, question: str | None, given: dict | None = None,
@@ -63,7 +67,8 @@ class Engine:
 
     # -- free questions ----------------------------------------------------------------
     def qa_answer(self, text: str, doc_id: str | None = None) -> Answer:
-        found = retrieve(self.index, text, self.cfg.retrieval, doc_id=doc_id)
+        found = retrieve(self.index, text, self.cfg.retrieval, doc_id=doc_id,
+                         model=self.coverage_model)
         result = found.result
         ranked = self._ranked(result.hits)
         if not found.covered:
@@ -74,11 +79,12 @@ class Engine:
         citation = citation_for(doc, art)
         body = compose(self.index, citation, found.words, self.cfg.answer.lead_sentences,
                        self.reply)
-        return Answer("qa", body, True, citations=[citation], ranked=ranked)
+        return Answer("qa", self._with_version_note(body, doc), True, citations=[citation],
+                      ranked=ranked)
 
     # -- direct article lookup ---------------------------------------------------------
     def article_answer(self, ref: ArticleRef, question: str = "", doc_id: str | None = None) -> Answer:
-        doc = self._doc_for(ref.article, doc_id, question)
+        doc = self._doc_for(ref, doc_id, question)
         art = doc.article(ref.article)
         ranked = [{"doc_id": doc.doc_id, "doc_title": doc.title, "article": ref.article, "score": 1.0}]
         if art is None:
@@ -100,23 +106,39 @@ class Engine:
         words = question_words(self.index, analyze(self.index, question)) if question else None
         body = compose(self.index, citation, words, self.cfg.answer.lead_sentences, self.reply,
                        note=note)
-        return Answer("article", body, True, citations=[citation], ranked=ranked)
+        return Answer("article", self._with_version_note(body, doc), True, citations=[citation],
+                      ranked=ranked)
 
     # -- helpers -----------------------------------------------------------------------
+    def _with_version_note(self, body: str, doc: RegDocument) -> str:
+        """Say so when another version of the cited regulation is loaded."""
+        docs = self.index.documents
+        if doc.superseded_by in docs:
+            return body + "\n" + self.reply("is_older_version", date=doc.date or "日期不详",
+                                            current_date=docs[doc.superseded_by].date or "日期不详")
+        older = [d for d in docs.values() if d.superseded_by == doc.doc_id]
+        if older:
+            dates = "、".join(d.date or "日期不详" for d in older)
+            return body + "\n" + self.reply("older_version_loaded", dates=dates,
+                                            date=doc.date or "日期不详")
+        return body
+
     def _primary_doc(self) -> RegDocument:
         return self.index.documents[self.index.default_doc_id]
 
-    def _doc_for(self, article_no: int, doc_id: str | None, question: str) -> RegDocument:
+    def _doc_for(self, ref: ArticleRef, doc_id: str | None, question: str) -> RegDocument:
+        """The document a reference means: the one given, the one the question names
+        ("督查条例第十条"), else the first document (in force) that has the article."""
         docs = self.index.documents
         if doc_id:
             if doc_id not in docs:
                 raise KeyError(doc_id)
             return docs[doc_id]
-        having = [d for d in docs.values() if d.article(article_no) is not None]
-        for d in having:
-            short = re.sub(r"[（(].*?[）)]", "", d.title)
-            if short and short in question:
-                return d
+        named = named_document(self.index, unicodedata.normalize("NFKC", question)[: ref.start])
+        if named:
+            return docs[named]
+        having = [d for d in docs.values() if d.article(ref.article) is not None]
+        having.sort(key=lambda d: d.doc_id in self.index.superseded)
         return having[0] if having else self._primary_doc()
 
     def _ranked(self, hits) -> list[dict]:

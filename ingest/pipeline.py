@@ -130,7 +130,14 @@ def parse_files(cfg: Config, files: list[Path]) -> list[RegDocument]:
     metas = _document_meta(cfg)
     docs: list[RegDocument] = []
     seen: dict[str, str] = {}
+    contents: dict[bytes, Path] = {}
     for f in files:
+        digest = hashlib.sha256(f.read_bytes()).digest()
+        if digest in contents:
+            # The same file in two folders: index it once (citations need one id).
+            log.warning("%s: identical to %s; indexed once", f, contents[digest])
+            continue
+        contents[digest] = f
         entry = metas.get(f.name, {})
         meta = DocumentMeta(doc_id=str(entry.get("id") or _doc_id_from_name(f.name)),
                             title=str(entry.get("title", "")), issuer=str(entry.get("issuer", "")),
@@ -143,7 +150,11 @@ def parse_files(cfg: Config, files: list[Path]) -> list[RegDocument]:
         except ReadError as exc:
             raise IngestError(str(exc)) from exc
         meta.title_hint = read.title
-        docs.append(parse_document(read.lines, f.name, meta))
+        doc = parse_document(read.lines, f.name, meta)
+        if not doc.articles:
+            raise IngestError(f"{f.name}: nothing to index besides the title "
+                              f"({doc.title!r}); add the text or remove the file")
+        docs.append(doc)
     link_versions(docs)
     return docs
 

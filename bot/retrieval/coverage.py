@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from bot.config import RetrievalConfig
 from bot.retrieval.hybrid import QueryAnalysis, SearchResult
 from bot.retrieval.index import KnowledgeIndex
+from ingest.thesaurus import cilin
 
 _WORD_RE = re.compile(r"\w")
 # "我是乡镇长，…": who is asking is context; it counts when matched, never against.
@@ -57,6 +58,7 @@ class Coverage:
     share: float
     weight: float
     reason: str
+    probability: float | None = None  # the calibrated model's, when one decided
 
 
 def content_words(index: KnowledgeIndex, text: str) -> list[str]:
@@ -84,6 +86,11 @@ def question_words(index: KnowledgeIndex, query: QueryAnalysis) -> QuestionWords
     text = query.text
     synonyms = _synonyms_by_word(index, text)
     words = content_words(index, text)
+    general = cilin()
+    for w in words:  # general synonymy (词林) the texts themselves use: 处理 ~ 处置
+        extra = [s for s in general.get(w, ()) if index.in_vocabulary(s)]
+        if extra:
+            synonyms.setdefault(w, []).extend(sorted(extra))
     # Synonym-table phrases the question uses ("几种会", "带几个人") carry meaning even
     # when jieba splits them into stopwords; judge them as words of their own.
     for phrase in list(synonyms):

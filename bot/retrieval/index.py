@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +28,12 @@ class ChunkRecord:
     text: str
 
 
+def title_key(title: str) -> str:
+    text = unicodedata.normalize("NFKC", title).lower()
+    text = re.sub(r"[(（][^)）]*[)）]", "", text)
+    return text.replace("中华人民共和国", "").strip()
+
+
 class KnowledgeIndex:
     """Read-only view of the serving build. Cheap to query; load once per process."""
 
@@ -46,6 +54,10 @@ class KnowledgeIndex:
         self.unseen_idf: float = idf["unseen"]  # a word no article uses
         self._bm25_vocab = set(getattr(bm25, "vocab_dict", {}) or {})
         self._sentences: dict[tuple[str, int], list[str]] = {}
+        # Titles as matched against questions: no country prefix, no (征求意见稿).
+        self.title_keys = {d.doc_id: title_key(d.title) for d in documents}
+        self.superseded = {d.doc_id for d in documents if d.superseded_by}
+        self._texts: dict[str, str] = {}
 
     @classmethod
     def open(cls, cfg: Config, embedder: Embedder | None = None,
@@ -91,6 +103,14 @@ class KnowledgeIndex:
             art = self.article(doc_id, no)
             self._sentences[key] = split_sentences(art.text) if art else []
         return self._sentences[key]
+
+    def document_text(self, doc_id: str) -> str:
+        """The document's articles as one NFKC, lower-case string (cached)."""
+        if doc_id not in self._texts:
+            doc = self.documents[doc_id]
+            self._texts[doc_id] = unicodedata.normalize(
+                "NFKC", "\n".join(a.text for a in doc.articles)).lower()
+        return self._texts[doc_id]
 
     def article(self, doc_id: str, no: int) -> Article | None:
         doc = self.documents.get(doc_id)

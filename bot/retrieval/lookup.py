@@ -20,6 +20,7 @@ class ArticleRef:
     article: int
     paragraph: int | None = None
     item: int | None = None
+    start: int = 0  # where the reference starts in the (NFKC) question: a name may precede it
 
 
 def find_reference(question: str) -> ArticleRef | None:
@@ -37,7 +38,7 @@ def find_reference(question: str) -> ArticleRef | None:
             return None  # "有一条规定…" is a phrase, "五条是啥" a reference
         para = parse_numeral(m.group(3)) if m.group(3) else None
         item = parse_numeral(m.group(4)) if m.group(4) else None
-        return ArticleRef(no, para, item)
+        return ArticleRef(no, para, item, start=m.start())
     m = _BARE_RE.match(text)
     if m:
         no = parse_numeral(m.group(1))

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from functools import lru_cache
+from pathlib import Path
 
 from bot.config import RetrievalConfig
 from bot.retrieval.coverage import Coverage, QuestionWords, assess, question_words, rerank
+from bot.retrieval.evidence import CoverageModel, features
+from bot.retrieval.evidence import CoverageModel, features
 from bot.retrieval.hybrid import SearchResult, search
 from bot.retrieval.index import KnowledgeIndex
 
@@ -21,8 +27,29 @@ class Retrieval:
 
 
 def retrieve(index: KnowledgeIndex, question: str, cfg: RetrievalConfig,
-             doc_id: str | None = None) -> Retrieval:
+             doc_id: str | None = None, model: CoverageModel | None = None) -> Retrieval:
     result = search(index, question, cfg, doc_id=doc_id)
     words = question_words(index, result.query)
     rerank(index, result, cfg, words)
-    return Retrieval(result, assess(index, result, cfg, words), words)
+    coverage = assess(index, result, cfg, words)
+    if model is None and cfg.decision == "model":
+        model = coverage_model(cfg)
+    if model is not None and result.hits:
+        p = model.probability(features(index, result, words))
+        coverage.covered = p >= model.threshold
+        coverage.probability = p
+        coverage.reason = f"p={p:.3f} (threshold {model.threshold:.3f}); " + coverage.reason
+    return Retrieval(result, coverage, words)
+
+
+@lru_cache(maxsize=8)
+def _load_model(path: Path, mtime: float) -> CoverageModel:
+    return CoverageModel.load(path)
+
+
+def coverage_model(cfg: RetrievalConfig) -> CoverageModel | None:
+    """The calibrated model, or None (the word-overlap rule) when its file is absent."""
+    path = Path(cfg.coverage_model)
+    if not path.is_file():
+        return None
+    return _load_model(path, path.stat().st_mtime)
