@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.question_types import asked
 from bot.replies import Replies
 from bot.retrieval.coverage import QuestionWords, match
 from bot.retrieval.index import KnowledgeIndex
@@ -14,6 +15,12 @@ from ingest.model import NOTICE, Article, RegDocument, split_sentences
 LONG_SENTENCE = 90
 # A second lead sentence must cover this fraction of what the best one covers.
 RUNNER_UP_SHARE = 0.8
+# A sentence that states the kind of fact asked (a duration for 几天, a penalty for 咋处理)
+# counts this much more than its word overlap alone.
+STATES_ASKED_BONUS = 0.5
+# Item lines shown after a lead sentence that introduces them ("包括下列内容：").
+MAX_LEAD_ITEMS = 8
+_ITEM_LINE_RE = re.compile(r"^\s*[(（][一二三四五六七八九十\d]+[)）]")
 
 _CLAUSE_RE = re.compile(r"[^,，]+[,，]?")
 _LABEL_RE = re.compile(r"^\s*(第[^条]{1,8}条|[零〇一二三四五六七八九十百千]+[、.．])\s*")
@@ -65,14 +72,18 @@ class Answer:
                 "path": self.path}
 
 
-def pick_lead(index: KnowledgeIndex, text: str, qw: QuestionWords | None, limit: int) -> str:
-    """Up to `limit` sentences of `text` that best cover the question, in document order.
-    A very long sentence is cut to its opening clause and its best clause, joined by "……":
-    every character shown is still the article's own."""
+def pick_lead(index: KnowledgeIndex, text: str, qw: QuestionWords | None, limit: int,
+              types=()) -> str:
+    """Up to `limit` sentences of `text` that best cover the question, in document order;
+    a sentence stating the kind of fact asked (`types`, bot/question_types.py) ranks higher.
+    A very long sentence is cut to its opening clause and its best clause, joined by "……";
+    a sentence ending in "：" brings the items it introduces. Every character shown is
+    still the article's own."""
     candidates = split_sentences(text)
     if not candidates:
         return text
-    shares = [match(index, qw, s).share if qw else 0.0 for s in candidates]
+    wanted = asked(types, qw.text) if qw is not None and qw.text else []
+    shares = [_sentence_score(index, qw, s, wanted) if qw else 0.0 for s in candidates]
     top = max(shares)
     if top <= 0:
         chosen = [0]
@@ -81,17 +92,38 @@ def pick_lead(index: KnowledgeIndex, text: str, qw: QuestionWords | None, limit:
         # The best sentence, plus runners-up that cover nearly as much.
         chosen = [i for i in order[:limit] if shares[i] >= top * RUNNER_UP_SHARE]
     parts = []
+    shown = set()
     for i in sorted(chosen):
+        if i in shown:
+            continue
         sentence = _LABEL_RE.sub("", candidates[i]) if i == 0 else candidates[i]
-        parts.append(_narrow(index, sentence, qw) if len(sentence) > LONG_SENTENCE else sentence)
+        parts.append(_narrow(index, sentence, qw, wanted) if len(sentence) > LONG_SENTENCE else sentence)
+        shown.add(i)
+        if sentence.rstrip().endswith(("：", ":")):
+            items = []
+            for j in range(i + 1, len(candidates)):
+                if not _ITEM_LINE_RE.match(candidates[j]) or len(items) >= MAX_LEAD_ITEMS:
+                    break
+                items.append(candidates[j])
+                shown.add(j)
+            if items:
+                parts.append("\n" + "\n".join(items))
     return "".join(parts)
 
 
-def _narrow(index: KnowledgeIndex, sentence: str, qw) -> str:
+def _sentence_score(index: KnowledgeIndex, qw: QuestionWords, sentence: str, wanted) -> float:
+    share = match(index, qw, sentence).share
+    if wanted and share > 0 and any(t.states.search(sentence) for t in wanted):
+        share += STATES_ASKED_BONUS
+    return share
+
+
+def _narrow(index: KnowledgeIndex, sentence: str, qw, wanted=()) -> str:
     clauses = [c for c in _CLAUSE_RE.findall(sentence) if c.strip()]
     if len(clauses) < 3 or qw is None:
         return sentence
-    shares = [match(index, qw, c).share for c in clauses]
+    shares = [match(index, qw, c).share + (STATES_ASKED_BONUS if any(t.states.search(c) for t in wanted) else 0.0)
+              for c in clauses]
     best = max(range(len(clauses)), key=lambda i: (shares[i], -i))
     if shares[best] <= 0 or best == 0:
         return sentence
@@ -114,8 +146,8 @@ def citation_for(doc: RegDocument, art: Article, paragraph: int | None = None) -
 
 
 def compose(index: KnowledgeIndex, citation: Citation, words: QuestionWords | None,
-            lead_limit: int, replies: Replies, note: str = "") -> str:
-    lead = pick_lead(index, citation.quote, words, lead_limit)
+            lead_limit: int, replies: Replies, note: str = "", types=()) -> str:
+    lead = pick_lead(index, citation.quote, words, lead_limit, types)
     body = replies("answer", lead=lead, label=citation.label, quote=citation.quote,
                    citation=citation.text(replies))
     return f"{note}\n{body}" if note else body

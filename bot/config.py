@@ -26,6 +26,8 @@ class KnowledgeConfig:
     synonyms: Path = Path("knowledge/synonyms.toml")
     stopwords: Path = Path("knowledge/stopwords.txt")
     procedure_phrases: Path = Path("knowledge/procedure_phrases.toml")
+    # What kind of fact a question asks for, and how a sentence stating it looks.
+    question_types: Path = Path("knowledge/question_types.toml")
     # The project's own rules unless a config file names another folder.
     rules: Path = PROJECT_ROOT / "knowledge" / "rules"
 

@@ -10,6 +10,7 @@ import unicodedata
 
 from bot.answer import Answer, citation_for, compose
 from bot.config import Config
+from bot.question_types import load_question_types
 from bot.replies import load_replies
 from bot.retrieval.coverage import question_words
 from bot.retrieval.docnames import named_document
@@ -32,6 +33,7 @@ class Engine:
         # The answer-or-refuse model; None: the one cfg names (leave-one-document-out
         # evaluation sets a held-out one here).
         self.coverage_model = None
+        self.question_types = load_question_types(cfg.knowledge.question_types)
 
     # -- entry point -------------------------------------------------------------------
     def answer(self, question: str | None, given: dict | None = None,
@@ -78,7 +80,7 @@ class Engine:
         art = doc.article(top.article_no)
         citation = citation_for(doc, art)
         body = compose(self.index, citation, found.words, self.cfg.answer.lead_sentences,
-                       self.reply)
+                       self.reply, types=self.question_types)
         return Answer("qa", self._with_version_note(body, doc), True, citations=[citation],
                       ranked=ranked)
 
@@ -105,7 +107,7 @@ class Engine:
         # The rest of the question ("第五十条说的啥") carries no words to match; lead = first sentences.
         words = question_words(self.index, analyze(self.index, question)) if question else None
         body = compose(self.index, citation, words, self.cfg.answer.lead_sentences, self.reply,
-                       note=note)
+                       note=note, types=self.question_types)
         return Answer("article", self._with_version_note(body, doc), True, citations=[citation],
                       ranked=ranked)
 

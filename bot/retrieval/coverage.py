@@ -40,6 +40,7 @@ class QuestionWords:
     weights: dict[str, float]
     synonyms: dict[str, list[str]]
     context: set[str]
+    text: str = ""  # the normalized question, for what kind of fact it asks (bot/answer.py)
 
 
 @dataclass
@@ -102,7 +103,7 @@ def question_words(index: KnowledgeIndex, query: QueryAnalysis) -> QuestionWords
     m = _CONTEXT_RE.match(text)
     context = set(content_words(index, m.group(1))) if m else set()
     weights = {w: _weight(index, w, synonyms.get(w, ())) for w in words}
-    return QuestionWords(words, weights, synonyms, context)
+    return QuestionWords(words, weights, synonyms, context, text)
 
 
 def match(index: KnowledgeIndex, qw: QuestionWords, text: str) -> Match:

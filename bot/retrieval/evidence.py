@@ -77,7 +77,7 @@ def without_title_words(index: KnowledgeIndex, qw: QuestionWords, doc_id: str) -
     keep = [w for w in qw.words if w not in title]
     if not keep or len(keep) == len(qw.words):
         return qw
-    return QuestionWords(keep, {w: qw.weights[w] for w in keep}, qw.synonyms, qw.context)
+    return QuestionWords(keep, {w: qw.weights[w] for w in keep}, qw.synonyms, qw.context, qw.text)
 
 
 def features(index: KnowledgeIndex, result: SearchResult, qw: QuestionWords) -> dict[str, float]:
