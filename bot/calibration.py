@@ -36,7 +36,7 @@ class Row:
     overlap: bool = False  # what the word-overlap rule alone decides
 
 
-def collect(index: KnowledgeIndex, cfg, items: list[EvalItem], group_of) -> list[Row]:
+def collect(index: KnowledgeIndex, cfg, items: list[EvalItem], group_of, types=()) -> list[Row]:
     rows = []
     for item in items:
         if item.covered and find_reference(item.q) is not None:
@@ -44,8 +44,8 @@ def collect(index: KnowledgeIndex, cfg, items: list[EvalItem], group_of) -> list
         result = search(index, item.q, cfg)
         words = question_words(index, result.query)
         rerank(index, result, cfg, words)
-        x = features(index, result, words)
-        overlap = assess(index, result, cfg, words).covered
+        x = features(index, result, words, types)
+        overlap = assess(index, result, cfg, words).covered and x["states"] != 0.0
         if not item.covered:
             label = 0
         elif result.hits and item.expects(result.hits[0].doc_id, result.hits[0].article_no):

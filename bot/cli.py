@@ -167,7 +167,8 @@ def cmd_calibrate(args) -> int:
     unknown = sorted({i.doc for i in items if i.doc and i.doc not in engine.index.documents})
     if unknown:
         return _fail(f"documents not in the index: {', '.join(unknown)}; ingest them first")
-    rows = calibration.collect(engine.index, cfg.retrieval, items, lambda i: i.doc or default)
+    rows = calibration.collect(engine.index, cfg.retrieval, items, lambda i: i.doc or default,
+                               types=engine.question_types)
     folds = calibration.fold_report(rows, calibration.leave_one_document_out(rows))
     for group, f in sorted(folds.items()):
         print(f"{group}: answered {f['answered']}/{f['answerable']}, refused {f['refused']}/{f['out_of_scope']}")

@@ -70,7 +70,7 @@ class Engine:
     # -- free questions ----------------------------------------------------------------
     def qa_answer(self, text: str, doc_id: str | None = None) -> Answer:
         found = retrieve(self.index, text, self.cfg.retrieval, doc_id=doc_id,
-                         model=self.coverage_model)
+                         model=self.coverage_model, types=self.question_types)
         result = found.result
         ranked = self._ranked(result.hits)
         if not found.covered:

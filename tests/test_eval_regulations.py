@@ -91,7 +91,7 @@ def test_dev_quality_floor(multi_engine, dev_items):
     assert s["recall_at_1"] >= 0.62, detail
     assert s["recall_at_k"] >= 0.70, detail
     assert s["lead_rate"] >= 0.48, detail
-    assert s["refusal_rate"] >= 0.48, detail
+    assert s["refusal_rate"] >= 0.64, detail
     # No rule hijack: the signing and leave tools never answer another document's question.
     hijacks = [r["q"] for r in report["results"] if r["intent"] not in ("qa", "article")
                and r["covered"]]
@@ -114,7 +114,7 @@ def test_coverage_model_leave_one_document_out(multi_engine, dev_items):
     for item in county:
         item.doc = "xiping-gov-rules"
     rows = calibration.collect(multi_engine.index, multi_engine.cfg.retrieval, dev_items + county,
-                               lambda i: i.doc)
+                               lambda i: i.doc, types=multi_engine.question_types)
     models = calibration.leave_one_document_out(rows)
     folds = calibration.fold_report(rows, models)
     assert len(folds) == 13

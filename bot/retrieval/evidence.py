@@ -10,7 +10,9 @@ matches (the county's name). The decision combines several signals about the bes
 - `margin`: how far the best article leads the second;
 - `unmatched`: the heaviest question word the article lacks (工资 in "副县长工资多少");
 - `absent`: the share of the question's weight that the whole document never uses, nor
-  any synonym of it: a document that never says 劳务费 does not answer how much it is.
+  any synonym of it: a document that never says 劳务费 does not answer how much it is;
+- `states`: whether the article states the kind of fact asked (1), does not (0), or the
+  question asks for no particular kind (0.5) (knowledge/question_types.toml).
 
 A logistic model over these (knowledge/coverage_model.toml) gives the probability that the
 best article answers the question; the question is covered above `threshold`. Weights and
@@ -24,12 +26,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.question_types import states_what_is_asked
 from bot.retrieval.coverage import QuestionWords, match
 from bot.retrieval.hybrid import SearchResult
 from bot.retrieval.index import KnowledgeIndex
 
 FEATURES = ("share", "weight", "sentence", "dense", "dense_z", "agree", "margin", "unmatched",
-            "absent")
+            "absent", "states")
 
 
 class CoverageModelError(Exception):
@@ -80,7 +83,8 @@ def without_title_words(index: KnowledgeIndex, qw: QuestionWords, doc_id: str) -
     return QuestionWords(keep, {w: qw.weights[w] for w in keep}, qw.synonyms, qw.context, qw.text)
 
 
-def features(index: KnowledgeIndex, result: SearchResult, qw: QuestionWords) -> dict[str, float]:
+def features(index: KnowledgeIndex, result: SearchResult, qw: QuestionWords,
+             types=()) -> dict[str, float]:
     hits = result.hits
     if not hits:
         return {f: 0.0 for f in FEATURES}
@@ -111,4 +115,6 @@ def features(index: KnowledgeIndex, result: SearchResult, qw: QuestionWords) -> 
         "margin": top.score - hits[1].score if len(hits) > 1 else top.score,
         "unmatched": unmatched / total,
         "absent": absent / total,
+        "states": {None: 0.5, True: 1.0, False: 0.0}[
+            states_what_is_asked(types, qw.text, art.text if art else "")],
     }

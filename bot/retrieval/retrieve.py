@@ -9,7 +9,9 @@ from pathlib import Path
 
 from bot.config import RetrievalConfig
 from bot.retrieval.coverage import Coverage, QuestionWords, assess, question_words, rerank
+from bot.question_types import states_what_is_asked
 from bot.retrieval.evidence import CoverageModel, features
+from bot.question_types import states_what_is_asked
 from bot.retrieval.evidence import CoverageModel, features
 from bot.retrieval.hybrid import SearchResult, search
 from bot.retrieval.index import KnowledgeIndex
@@ -27,7 +29,11 @@ class Retrieval:
 
 
 def retrieve(index: KnowledgeIndex, question: str, cfg: RetrievalConfig,
-             doc_id: str | None = None, model: CoverageModel | None = None) -> Retrieval:
+             doc_id: str | None = None, model: CoverageModel | None = None,
+             types=()) -> Retrieval:
+    """`types`: the question types (bot/question_types.py); a question asking for a
+    required kind of fact (an amount, a duration, a phone number) that the best article
+    does not state is not covered, whatever else matches."""
     result = search(index, question, cfg, doc_id=doc_id)
     words = question_words(index, result.query)
     rerank(index, result, cfg, words)
@@ -35,10 +41,15 @@ def retrieve(index: KnowledgeIndex, question: str, cfg: RetrievalConfig,
     if model is None and cfg.decision == "model":
         model = coverage_model(cfg)
     if model is not None and result.hits:
-        p = model.probability(features(index, result, words))
+        p = model.probability(features(index, result, words, types))
         coverage.covered = p >= model.threshold
         coverage.probability = p
         coverage.reason = f"p={p:.3f} (threshold {model.threshold:.3f}); " + coverage.reason
+    if coverage.covered and result.hits:
+        top = index.article(result.hits[0].doc_id, result.hits[0].article_no)
+        if states_what_is_asked(types, words.text, top.text if top else "") is False:
+            coverage.covered = False
+            coverage.reason = "the article does not state the kind of fact asked; " + coverage.reason
     return Retrieval(result, coverage, words)
 
 
