@@ -132,7 +132,7 @@ def cmd_article(args) -> int:
 
         doc_id = named_document(engine.index, doc_id)  # a title or short name: 督查条例
         if doc_id is None:
-            return _fail(f"unknown document {args.doc!r}; known: {', '.join(engine.index.documents)}")
+            return _fail(f"unknown document id {args.doc!r} (nor a title or short name); known: {', '.join(engine.index.documents)}")
     answer = engine.article_answer(ArticleRef(number, ref.paragraph if ref else None), doc_id=doc_id)
     print(answer.answer)
     return 0 if answer.covered else EXIT_FAILED

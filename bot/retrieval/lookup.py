@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ingest.numerals import NUMERAL_CHARS, parse_numeral
 
@@ -20,7 +20,7 @@ class ArticleRef:
     article: int
     paragraph: int | None = None
     item: int | None = None
-    start: int = 0  # where the reference starts in the (NFKC) question: a name may precede it
+    start: int = field(default=0, compare=False)  # where the reference starts in the (NFKC) question: a name may precede it
 
 
 def find_reference(question: str) -> ArticleRef | None:
