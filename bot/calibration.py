@@ -18,7 +18,7 @@ import numpy as np
 
 from bot.evaluation import EvalItem
 from bot.retrieval.coverage import assess, question_words, rerank
-from bot.retrieval.evidence import FEATURES, CoverageModel, features
+from bot.retrieval.evidence import FEATURES, CoverageModel, features, without_title_words
 from bot.retrieval.hybrid import search
 from bot.retrieval.index import KnowledgeIndex
 from bot.retrieval.lookup import find_reference
@@ -45,7 +45,8 @@ def collect(index: KnowledgeIndex, cfg, items: list[EvalItem], group_of, types=(
         words = question_words(index, result.query)
         rerank(index, result, cfg, words)
         x = features(index, result, words, types)
-        overlap = assess(index, result, cfg, words).covered and x["states"] != 0.0
+        decisive = without_title_words(index, words, result.hits[0].doc_id) if result.hits else words
+        overlap = assess(index, result, cfg, decisive).covered and x["states"] != 0.0
         if not item.covered:
             label = 0
         elif result.hits and item.expects(result.hits[0].doc_id, result.hits[0].article_no):

@@ -93,4 +93,4 @@ def test_frozen_county_test_set(chat_engine):
     assert s["questions"] >= 80
     assert s["recall_at_1"] >= 0.80, format_report(report)
     assert s["lead_rate"] >= 0.74, format_report(report)
-    assert s["refusal_rate"] >= 0.7, format_report(report)
+    assert s["refusal_rate"] >= 0.9, format_report(report)

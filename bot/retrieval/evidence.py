@@ -73,11 +73,26 @@ class CoverageModel:
         return "\n".join(lines) + "\n"
 
 
+# A title word found in fewer than this share of the document's articles names its place
+# or issuer (西平县), not its subject (督查 is in nearly every article of 督查条例).
+SUBJECT_SHARE = 0.2
+
+
 def without_title_words(index: KnowledgeIndex, qw: QuestionWords, doc_id: str) -> QuestionWords:
-    """The question's words minus those of the document's title: 西平县 or 督查 name the
-    document, not the article; they must not make a question covered."""
+    """The question's words minus the document's incidental title words: 西平县 names the
+    county's rules, it must not make "西平县有多少个乡镇" covered by article 67."""
     title = index.title_keys.get(doc_id, "")
-    keep = [w for w in qw.words if w not in title]
+    doc = index.documents.get(doc_id)
+    if not title or doc is None or not doc.articles:
+        return qw
+
+    def incidental(word: str) -> bool:
+        if word not in title:
+            return False
+        having = sum(1 for a in doc.articles if word in a.text)
+        return having < SUBJECT_SHARE * len(doc.articles)
+
+    keep = [w for w in qw.words if not incidental(w)]
     if not keep or len(keep) == len(qw.words):
         return qw
     return QuestionWords(keep, {w: qw.weights[w] for w in keep}, qw.synonyms, qw.context, qw.text)

@@ -10,9 +10,9 @@ from pathlib import Path
 from bot.config import RetrievalConfig
 from bot.retrieval.coverage import Coverage, QuestionWords, assess, question_words, rerank
 from bot.question_types import states_what_is_asked
-from bot.retrieval.evidence import CoverageModel, features
+from bot.retrieval.evidence import CoverageModel, features, without_title_words
 from bot.question_types import states_what_is_asked
-from bot.retrieval.evidence import CoverageModel, features
+from bot.retrieval.evidence import CoverageModel, features, without_title_words
 from bot.retrieval.hybrid import SearchResult, search
 from bot.retrieval.index import KnowledgeIndex
 
@@ -37,7 +37,9 @@ def retrieve(index: KnowledgeIndex, question: str, cfg: RetrievalConfig,
     result = search(index, question, cfg, doc_id=doc_id)
     words = question_words(index, result.query)
     rerank(index, result, cfg, words)
-    coverage = assess(index, result, cfg, words)
+    # Words of the best document's title (西平县, 督查) name the document, not the answer.
+    decisive = without_title_words(index, words, result.hits[0].doc_id) if result.hits else words
+    coverage = assess(index, result, cfg, decisive)
     if model is None and cfg.decision == "model":
         model = coverage_model(cfg)
     if model is not None and result.hits:
