@@ -21,6 +21,8 @@ from bot.retrieval.retrieve import retrieve
 from ingest.model import ARTICLE, RegDocument
 from ingest.numerals import to_numeral
 
+# How much of the nearest article a refusal quotes.
+NEARBY_CHARS = 40
 _READABLE_RE = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
 
 
@@ -74,7 +76,7 @@ class Engine:
         result = found.result
         ranked = self._ranked(result.hits)
         if not found.covered:
-            return Answer("qa", self._not_covered(), False, ranked=ranked)
+            return Answer("qa", self._not_covered(found), False, ranked=ranked)
         top = result.hits[0]
         doc = self.index.documents[top.doc_id]
         art = doc.article(top.article_no)
@@ -151,13 +153,31 @@ class Engine:
                         "score": round(h.score, 6)})
         return out
 
-    def _not_covered(self) -> str:
+    def _not_covered(self, found=None) -> str:
         docs = list(self.index.documents.values())
         if len(docs) == 1:
             scope = self.reply("scope_one", doc_title=docs[0].title)
         else:
             scope = self.reply("scope_many")
-        return self.reply("not_covered", scope=scope, office=self.cfg.answer.office)
+        text = self.reply("not_covered", scope=scope, office=self.cfg.answer.office)
+        nearby = self._nearby(found) if found is not None else ""
+        return f"{text}\n{nearby}" if nearby else text
+
+    def _nearby(self, found) -> str:
+        """What the documents say closest to a refused question, when the best article
+        shares some of its words: its citation and opening words, verbatim."""
+        if not found.result.hits or found.coverage.share <= 0:
+            return ""
+        top = found.result.hits[0]
+        doc = self.index.documents[top.doc_id]
+        art = doc.article(top.article_no)
+        if art is None:
+            return ""
+        opening = re.sub(r"^\s*(第[^条]{1,8}条|[零〇一二三四五六七八九十百千]+[、.．])\s*", "",
+                         art.text.split("\n")[0])
+        snippet = opening.rstrip("。；;") if len(opening) <= NEARBY_CHARS else opening[:NEARBY_CHARS] + "……"
+        return self.reply("not_covered_nearby", citation=citation_for(doc, art).text(self.reply),
+                          snippet=snippet)
 
     def _is_greeting(self, text: str) -> bool:
         t = unicodedata.normalize("NFKC", text).lower().strip(" !！?？。.~～")

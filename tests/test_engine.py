@@ -164,3 +164,20 @@ def test_to_dict_shape(engine):
     assert set(d) == {"intent", "answer", "covered", "citations", "ranked", "path"}
     assert set(d["citations"][0]) == {"doc_id", "doc_title", "article", "chapter", "quote"}
     assert re.search(r"第五十条", d["answer"])
+
+
+def test_a_refusal_names_the_nearest_article_verbatim(engine, seed_text):
+    import re
+
+    ans = engine.answer("副县长的工资每个月多少")
+    assert not ans.covered and ans.citations == []
+    nearby = re.search(r"离这个问题最近的是《(.+?)》(第.+?条).*?：“(.+?)(……)?”", ans.answer)
+    assert nearby, ans.answer
+    title, label, snippet, _ = nearby.groups()
+    assert title == "西平县人民政府工作规则（征求意见稿）"
+    assert snippet in seed_text
+
+
+def test_the_countys_name_does_not_make_a_question_covered(engine):
+    for question in ("西平县有多少个乡镇", "西平县去年GDP多少"):
+        assert not engine.answer(question).covered, question
