@@ -57,12 +57,15 @@ class Engine:
         if ref is not None:
             return self.article_answer(ref, question=text)
         procedure = self.frontdesk.answer(text, self.index, given) if self.frontdesk else None
-        if procedure is not None and (procedure.covered or
-                                      (clarify_first and procedure.clarify is not None)):
-            return procedure
-        answer = self.qa_answer(text)
         if procedure is None:
+            return self.qa_answer(text)
+        answer = self.qa_answer(text)
+        if self._about_another_document(answer, text):
+            # "部门规章由谁签署公布" lands on 规章制定程序条例, "行政复议决定书要谁签" names
+            # 行政复议: the county's approval chains are not what was asked.
             return answer
+        if procedure.covered or (clarify_first and procedure.clarify is not None):
+            return procedure
         if not answer.covered:
             return procedure  # the clarifying question (or the tools' own refusal)
         # The regulation answers the general question; say how to get the exact chain.
@@ -126,6 +129,24 @@ class Engine:
             return body + "\n" + self.reply("older_version_loaded", dates=dates,
                                             date=doc.date or "日期不详")
         return body
+
+    def _about_another_document(self, answer: Answer, text: str) -> bool:
+        """Retrieval lands on a document other than the rules' own, and either answers
+        from it or the question names that document's subject (a word of its title)."""
+        if not answer.ranked:
+            return False
+        top = answer.ranked[0]["doc_id"]
+        if top == self._rules_doc_id():
+            return False
+        if answer.covered:
+            return True
+        title = self.index.title_keys.get(top, "")
+        terms = self.index.lexicon.terms(self.index.lexicon.normalize(text))
+        return any(len(t) >= 2 and t in title for t in terms)
+
+    def _rules_doc_id(self) -> str:
+        """The document the signing and leave rules cite (bot/procedures/frontdesk.py)."""
+        return self.index.default_doc_id
 
     def _primary_doc(self) -> RegDocument:
         return self.index.documents[self.index.default_doc_id]

@@ -132,3 +132,25 @@ def _write(model) -> Path:
     path = Path(tempfile.mkdtemp()) / "model.toml"
     path.write_text(model.to_toml("test"), encoding="utf-8")
     return path
+
+
+@pytest.mark.parametrize("question, doc_prefix", [
+    ("部门规章由谁签署公布", "规章制定程序条例"),
+    ("行政复议决定书要谁签", None),
+    ("突发事件应急期间干部能不能请假", None),
+])
+def test_rules_do_not_answer_another_documents_questions(multi_engine, question, doc_prefix):
+    """Signing and leave words in a question about another document's subject: the
+    county's approval chains must not answer (nor ask which kind of staff is on leave)."""
+    ans = multi_engine.answer(question)
+    assert ans.intent == "qa" and ans.clarify is None, ans.answer
+    assert all(c.doc_id != "xiping-gov-rules" for c in ans.citations)
+    if doc_prefix:
+        assert ans.covered and ans.citations[0].doc_id.startswith(doc_prefix)
+
+
+def test_procedure_questions_keep_their_rule_answers_among_other_documents(multi_engine):
+    report = run_eval(multi_engine, load_questions(Path(__file__).parent / "eval" / "procedures.jsonl"), k=3)
+    s = report["summary"]
+    assert s["recall_at_1"] >= 0.9 and s["recall_at_k"] >= 0.98, format_report(report)
+    assert s["must_rate"] >= 0.95, format_report(report)
