@@ -12,7 +12,9 @@ from bot.answer import Answer, citation_for, compose
 from bot.config import Config
 from bot.question_types import load_question_types
 from bot.replies import load_replies
-from bot.retrieval.coverage import question_words
+from bot.question_types import states_what_is_asked
+from bot.retrieval.coverage import match, question_words
+from bot.retrieval.evidence import without_title_words
 from bot.retrieval.docnames import named_document
 from bot.retrieval.hybrid import analyze
 from bot.retrieval.index import KnowledgeIndex
@@ -21,6 +23,8 @@ from bot.retrieval.retrieve import retrieve
 from ingest.model import ARTICLE, RegDocument
 from ingest.numerals import to_numeral
 
+# Another document's best article is shown too when it scores at least this share of the top.
+SECOND_DOCUMENT_SCORE = 0.9
 # How much of the nearest article a refusal quotes.
 NEARBY_CHARS = 40
 _READABLE_RE = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
@@ -86,8 +90,35 @@ class Engine:
         citation = citation_for(doc, art)
         body = compose(self.index, citation, found.words, self.cfg.answer.lead_sentences,
                        self.reply, types=self.question_types)
-        return Answer("qa", self._with_version_note(body, doc), True, citations=[citation],
-                      ranked=ranked)
+        body = self._with_version_note(body, doc)
+        citations = [citation]
+        other = self._second_document(found)
+        if other is not None:
+            second = citation_for(self.index.documents[other.doc_id],
+                                  self.index.article(other.doc_id, other.article_no))
+            body += "\n\n" + self.reply("also_answered_by") + "\n" + compose(
+                self.index, second, found.words, self.cfg.answer.lead_sentences, self.reply,
+                types=self.question_types)
+            citations.append(second)
+        return Answer("qa", body, True, citations=citations, ranked=ranked)
+
+    def _second_document(self, found):
+        """The best hit of another document when it scores nearly as well as the top one
+        and covers the question as well: a question two documents answer shows both."""
+        hits = found.result.hits
+        top = hits[0]
+        for hit in hits[1: self.cfg.retrieval.top_k]:
+            if hit.doc_id == top.doc_id:
+                continue
+            if hit.score < SECOND_DOCUMENT_SCORE * top.score:
+                return None
+            art = self.index.article(hit.doc_id, hit.article_no)
+            words = without_title_words(self.index, found.words, hit.doc_id)
+            m = match(self.index, words, art.text if art else "")
+            ok = m.share >= max(found.coverage.share, self.cfg.retrieval.min_matched_share) \
+                and states_what_is_asked(self.question_types, found.words.text, art.text) is not False
+            return hit if ok else None
+        return None
 
     # -- direct article lookup ---------------------------------------------------------
     def article_answer(self, ref: ArticleRef, question: str = "", doc_id: str | None = None) -> Answer:

