@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.question_types import asked
+from bot.values import condition_fit, question_values
 from bot.replies import Replies
 from bot.retrieval.coverage import QuestionWords, match
 from bot.retrieval.index import KnowledgeIndex
@@ -18,6 +19,9 @@ RUNNER_UP_SHARE = 0.8
 # A sentence that states the kind of fact asked (a duration for 几天, a penalty for 咋处理)
 # counts this much more than its word overlap alone.
 STATES_ASKED_BONUS = 0.5
+# A sentence whose condition ranges over the question's value (满十年 for "8年") counts up
+# to this much more (a little less when the value does not meet it: bot/values.py).
+CONDITION_BONUS = 0.6
 # Item lines shown after a lead sentence that introduces them ("包括下列内容：").
 MAX_LEAD_ITEMS = 8
 _ITEM_LINE_RE = re.compile(r"^\s*[(（][一二三四五六七八九十\d]+[)）]")
@@ -83,7 +87,10 @@ def pick_lead(index: KnowledgeIndex, text: str, qw: QuestionWords | None, limit:
     if not candidates:
         return text
     wanted = asked(types, qw.text) if qw is not None and qw.text else []
-    shares = [_sentence_score(index, qw, s, wanted) if qw else 0.0 for s in candidates]
+    values = question_values(qw.text) if qw is not None and qw.text else []
+    if values:
+        qw = _without_numbers(qw)  # "3次" must not favour a sentence because it says 3
+    shares = [_sentence_score(index, qw, s, wanted, values) if qw else 0.0 for s in candidates]
     top = max(shares)
     if top <= 0:
         chosen = [0]
@@ -93,6 +100,8 @@ def pick_lead(index: KnowledgeIndex, text: str, qw: QuestionWords | None, limit:
         chosen = [i for i in order[:limit] if shares[i] >= top * RUNNER_UP_SHARE]
     parts = []
     shown = set()
+    if values and any(condition_fit(values, candidates[i]) > 0 for i in chosen):
+        parts.append(replies_value_note(values))
     for i in sorted(chosen):
         if i in shown:
             continue
@@ -111,18 +120,36 @@ def pick_lead(index: KnowledgeIndex, text: str, qw: QuestionWords | None, limit:
     return "".join(parts)
 
 
-def _sentence_score(index: KnowledgeIndex, qw: QuestionWords, sentence: str, wanted) -> float:
+def _sentence_score(index: KnowledgeIndex, qw: QuestionWords, sentence: str, wanted,
+                    values=()) -> float:
     share = match(index, qw, sentence).share
     if wanted and share > 0 and any(t.states.search(sentence) for t in wanted):
         share += STATES_ASKED_BONUS
+    if values:  # in the article already chosen, a condition on the asked unit is the point
+        share += CONDITION_BONUS * condition_fit(values, sentence)
     return share
+
+
+def _without_numbers(qw: QuestionWords) -> QuestionWords:
+    keep = [w for w in qw.words if not re.fullmatch(r"[\d.]+|[零〇一二两三四五六七八九十百千万]+", w)]
+    if not keep:
+        return qw
+    return QuestionWords(keep, {w: qw.weights[w] for w in keep}, qw.synonyms, qw.context, qw.text)
+
+
+def replies_value_note(values) -> str:
+    """Shows the value the lead is read against: 对照您说的“8年”："""
+    return "对照您说的" + "、".join(f"“{v.text}”" for v in values) + "："
 
 
 def _narrow(index: KnowledgeIndex, sentence: str, qw, wanted=()) -> str:
     clauses = [c for c in _CLAUSE_RE.findall(sentence) if c.strip()]
     if len(clauses) < 3 or qw is None:
         return sentence
-    shares = [match(index, qw, c).share + (STATES_ASKED_BONUS if any(t.states.search(c) for t in wanted) else 0.0)
+    values = question_values(qw.text) if qw.text else []
+    shares = [match(index, qw, c).share
+              + (STATES_ASKED_BONUS if any(t.states.search(c) for t in wanted) else 0.0)
+              + CONDITION_BONUS * condition_fit(values, c)
               for c in clauses]
     best = max(range(len(clauses)), key=lambda i: (shares[i], -i))
     if shares[best] <= 0 or best == 0:

@@ -203,3 +203,13 @@ def test_a_question_two_documents_answer_cites_both(tmp_path, write_doc, make_co
     assert "另一份文件也有相关规定" in ans.answer
     for c in ans.citations:
         assert c.quote in ans.answer
+
+
+def test_a_value_in_the_question_is_read_against_the_clause_that_ranges_over_it(engine):
+    from bot.evaluation import lead_of
+
+    ans = engine.answer("会签文件我拖了4个工作日才回复 超期了吗")
+    assert ans.covered and ans.citations[0].article == 48
+    lead = lead_of(ans)
+    assert lead.startswith("对照您说的“4个工作日”")
+    assert "3个工作日内" in lead
