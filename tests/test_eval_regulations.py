@@ -89,8 +89,8 @@ def test_dev_quality_floor(multi_engine, dev_items):
     s = report["summary"]
     detail = format_report(report)
     assert s["recall_at_1"] >= 0.62, detail
-    assert s["recall_at_k"] >= 0.70, detail
-    assert s["lead_rate"] >= 0.48, detail
+    assert s["recall_at_k"] >= 0.71, detail
+    assert s["lead_rate"] >= 0.54, detail
     assert s["refusal_rate"] >= 0.64, detail
     # No rule hijack: the signing and leave tools never answer another document's question.
     hijacks = [r["q"] for r in report["results"] if r["intent"] not in ("qa", "article")
