@@ -12,21 +12,16 @@ from bot.answer import Answer, citation_for, compose
 from bot.config import Config
 from bot.question_types import load_question_types
 from bot.replies import load_replies
-from bot.question_types import states_what_is_asked
-from bot.retrieval.coverage import match, question_words
-from bot.retrieval.evidence import without_title_words
+from bot.retrieval.coverage import question_words
 from bot.retrieval.docnames import named_document
 from bot.retrieval.hybrid import analyze
 from bot.retrieval.index import KnowledgeIndex
 from bot.retrieval.lookup import ArticleRef, find_reference
 from bot.retrieval.retrieve import retrieve
+from bot.several_documents import nearest_article, second_document, version_note
 from ingest.model import ARTICLE, RegDocument
 from ingest.numerals import to_numeral
 
-# Another document's best article is shown too when it scores at least this share of the top.
-SECOND_DOCUMENT_SCORE = 0.9
-# How much of the nearest article a refusal quotes.
-NEARBY_CHARS = 40
 _READABLE_RE = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
 
 
@@ -90,9 +85,9 @@ class Engine:
         citation = citation_for(doc, art)
         body = compose(self.index, citation, found.words, self.cfg.answer.lead_sentences,
                        self.reply, types=self.question_types)
-        body = self._with_version_note(body, doc)
+        body += version_note(self.index, self.reply, doc)
         citations = [citation]
-        other = self._second_document(found)
+        other = second_document(self.index, self.cfg.retrieval, self.question_types, found)
         if other is not None:
             second = citation_for(self.index.documents[other.doc_id],
                                   self.index.article(other.doc_id, other.article_no))
@@ -101,24 +96,6 @@ class Engine:
                 types=self.question_types)
             citations.append(second)
         return Answer("qa", body, True, citations=citations, ranked=ranked)
-
-    def _second_document(self, found):
-        """The best hit of another document when it scores nearly as well as the top one
-        and covers the question as well: a question two documents answer shows both."""
-        hits = found.result.hits
-        top = hits[0]
-        for hit in hits[1: self.cfg.retrieval.top_k]:
-            if hit.doc_id == top.doc_id:
-                continue
-            if hit.score < SECOND_DOCUMENT_SCORE * top.score:
-                return None
-            art = self.index.article(hit.doc_id, hit.article_no)
-            words = without_title_words(self.index, found.words, hit.doc_id)
-            m = match(self.index, words, art.text if art else "")
-            ok = m.share >= max(found.coverage.share, self.cfg.retrieval.min_matched_share) \
-                and states_what_is_asked(self.question_types, found.words.text, art.text) is not False
-            return hit if ok else None
-        return None
 
     # -- direct article lookup ---------------------------------------------------------
     def article_answer(self, ref: ArticleRef, question: str = "", doc_id: str | None = None) -> Answer:
@@ -144,23 +121,10 @@ class Engine:
         words = question_words(self.index, analyze(self.index, question)) if question else None
         body = compose(self.index, citation, words, self.cfg.answer.lead_sentences, self.reply,
                        note=note, types=self.question_types)
-        return Answer("article", self._with_version_note(body, doc), True, citations=[citation],
-                      ranked=ranked)
+        return Answer("article", body + version_note(self.index, self.reply, doc), True,
+                      citations=[citation], ranked=ranked)
 
     # -- helpers -----------------------------------------------------------------------
-    def _with_version_note(self, body: str, doc: RegDocument) -> str:
-        """Say so when another version of the cited regulation is loaded."""
-        docs = self.index.documents
-        if doc.superseded_by in docs:
-            return body + "\n" + self.reply("is_older_version", date=doc.date or "日期不详",
-                                            current_date=docs[doc.superseded_by].date or "日期不详")
-        older = [d for d in docs.values() if d.superseded_by == doc.doc_id]
-        if older:
-            dates = "、".join(d.date or "日期不详" for d in older)
-            return body + "\n" + self.reply("older_version_loaded", dates=dates,
-                                            date=doc.date or "日期不详")
-        return body
-
     def _about_another_document(self, answer: Answer, text: str) -> bool:
         """Retrieval lands on a document other than the rules' own, and either answers
         from it or the question names that document's subject (a word of its title)."""
@@ -212,24 +176,8 @@ class Engine:
         else:
             scope = self.reply("scope_many")
         text = self.reply("not_covered", scope=scope, office=self.cfg.answer.office)
-        nearby = self._nearby(found) if found is not None else ""
+        nearby = nearest_article(self.index, self.reply, found) if found is not None else ""
         return f"{text}\n{nearby}" if nearby else text
-
-    def _nearby(self, found) -> str:
-        """What the documents say closest to a refused question, when the best article
-        shares some of its words: its citation and opening words, verbatim."""
-        if not found.result.hits or found.coverage.share <= 0:
-            return ""
-        top = found.result.hits[0]
-        doc = self.index.documents[top.doc_id]
-        art = doc.article(top.article_no)
-        if art is None:
-            return ""
-        opening = re.sub(r"^\s*(第[^条]{1,8}条|[零〇一二三四五六七八九十百千]+[、.．])\s*", "",
-                         art.text.split("\n")[0])
-        snippet = opening.rstrip("。；;") if len(opening) <= NEARBY_CHARS else opening[:NEARBY_CHARS] + "……"
-        return self.reply("not_covered_nearby", citation=citation_for(doc, art).text(self.reply),
-                          snippet=snippet)
 
     def _is_greeting(self, text: str) -> bool:
         t = unicodedata.normalize("NFKC", text).lower().strip(" !！?？。.~～")
