@@ -82,7 +82,21 @@ def _print_report(report) -> None:
 
 def cmd_ask(args) -> int:
     cfg = _load(args)
-    return _print_answer(_open_assistant(cfg).answer(" ".join(args.question)), args.json)
+    if not args.doc:
+        return _print_answer(_open_assistant(cfg).answer(" ".join(args.question)), args.json)
+    # Only one document's articles: by id, title or short name (督查条例).
+    engine = _open_engine(cfg, procedures=False)
+    doc_id = _document_id(engine.index, args.doc)
+    if doc_id is None:
+        return _fail(f"unknown document id {args.doc!r} (nor a title or short name); "
+                     f"known: {', '.join(engine.index.documents)}")
+    return _print_answer(engine.qa_answer(" ".join(args.question), doc_id=doc_id), args.json)
+
+
+def _document_id(index, name: str) -> str | None:
+    from bot.retrieval.docnames import named_document
+
+    return name if name in index.documents else named_document(index, name)
 
 
 def _print_answer(answer, as_json: bool) -> int:
@@ -127,10 +141,8 @@ def cmd_article(args) -> int:
         return _fail(f"not an article number: {args.number}", EXIT_USAGE)
     engine = _open_engine(cfg)
     doc_id = args.doc
-    if doc_id and doc_id not in engine.index.documents:
-        from bot.retrieval.docnames import named_document
-
-        doc_id = named_document(engine.index, doc_id)  # a title or short name: 督查条例
+    if doc_id:
+        doc_id = _document_id(engine.index, doc_id)  # an id, a title or a short name: 督查条例
         if doc_id is None:
             return _fail(f"unknown document id {args.doc!r} (nor a title or short name); known: {', '.join(engine.index.documents)}")
     answer = engine.article_answer(ArticleRef(number, ref.paragraph if ref else None), doc_id=doc_id)
@@ -277,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer one question")
     p.add_argument("question", nargs="*")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--doc", help="answer from this document only: id, title or short name (督查条例)")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("route", help="who signs a document / who approves leave, from the rules")

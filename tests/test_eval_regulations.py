@@ -154,3 +154,24 @@ def test_procedure_questions_keep_their_rule_answers_among_other_documents(multi
     s = report["summary"]
     assert s["recall_at_1"] >= 0.9 and s["recall_at_k"] >= 0.98, format_report(report)
     assert s["must_rate"] >= 0.95, format_report(report)
+
+
+def test_cli_ask_and_article_take_a_document_name(multi_config, python):
+    import os
+    import subprocess
+
+    env = {**os.environ, "BOT_DATA_DIR": str(multi_config.storage.data_dir)}
+
+    def run(*args):
+        return subprocess.run([python, "-m", "bot", *args], capture_output=True, text=True,
+                              env=env, cwd=PROJECT_ROOT, timeout=120)
+
+    asked = run("ask", "--json", "--doc", "督查条例", "督查组组长谁定")
+    import json
+
+    answer = json.loads(asked.stdout)
+    assert answer["covered"] and answer["citations"][0]["doc_id"] == "政府督查工作条例-2020-12-26"
+    shown = run("article", "十", "--doc", "应急法")
+    assert shown.returncode == 0 and "《中华人民共和国突发事件应对法》第十条" in shown.stdout
+    unknown = run("ask", "--doc", "没有这个文件", "督查组组长谁定")
+    assert unknown.returncode != 0 and "unknown document id" in unknown.stderr
