@@ -156,8 +156,10 @@ class Conversation:
     def _article(self, ctx: Context, args: str) -> Outcome:
         ref = find_reference(args) if args else None
         if ref is None and args:
-            number = parse_numeral(args.strip().removeprefix("第").removesuffix("条"))
-            ref = ArticleRef(number, None) if number else None
+            # "/article 10", "/article 督查条例 10": a number, after an optional document name
+            m = re.match(r"^(.*?)\s*第?(\w+?)条?\s*$", args.strip())
+            number = parse_numeral(m.group(2)) if m else None
+            ref = ArticleRef(number, None, start=len(m.group(1))) if number else None
         if ref is None:
             return ctx.reply(self.say("article_usage"))
         return ctx.reply(self.engine.article_answer(ref, question=args).answer)

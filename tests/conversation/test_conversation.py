@@ -75,6 +75,8 @@ def test_article_command(make_conversation, ids):
     assert "五十、" in conv.handle(private(ids["agri"], "/article 第五十条")).messages[0].text
     assert "/article 50" in conv.handle(private(ids["agri"], "/article")).messages[0].text
     assert "没有第九十九条" in conv.handle(private(ids["agri"], "/article 99")).messages[0].text
+    assert "五十、" in conv.handle(private(ids["agri"], "/article 工作规则 50")).messages[0].text
+    assert "/article 50" in conv.handle(private(ids["agri"], "/article 督查条例")).messages[0].text
 
 
 def test_whoami_and_help(make_conversation, ids):
