@@ -63,7 +63,7 @@ def parse_document(lines: list[str], source: str, meta: DocumentMeta) -> RegDocu
     numbering = "tiao" if any(TIAO_RE.match(n) for n in norm) else "ordinal"
     article_re = TIAO_RE if numbering == "tiao" else ORDINAL_RE
     warnings: list[str] = []
-    skipped = _table_of_contents(norm, article_re, numbering, warnings)
+    skipped = _table_of_contents(norm, article_re, warnings)
 
     preamble: list[int] = []
     articles: list[Article] = []
@@ -183,7 +183,7 @@ def _split_inline_articles(lines: list[str]) -> list[str]:
     return [line for line in out if line]
 
 
-def _table_of_contents(norm: list[str], article_re, numbering: str, warnings: list[str]) -> set[int]:
+def _table_of_contents(norm: list[str], article_re, warnings: list[str]) -> set[int]:
     """Lines of a 目录 block, and of a run of article headings that the text restarts
     after (a contents list of "第一条 立法目的" lines): they must not become articles."""
     skipped: set[int] = set()
