@@ -168,3 +168,31 @@ def test_identical_files_in_two_folders_are_indexed_once(tmp_path, make_config):
         paths[-1].write_text(text, encoding="utf-8")
     docs = parse_files(make_config(tmp_path, tmp_path), paths)
     assert len(docs) == 1
+
+
+def test_a_five_megabyte_regulation_parses_into_all_its_articles(tmp_path):
+    from ingest.numerals import to_numeral
+
+    body = "，".join(["有关部门应当按照职责分工做好相关工作"] * 30) + "。"
+    parts = ["# 某某大型条例", ""]
+    for no in range(1, 3001):
+        if no % 100 == 1:
+            parts += [f"## 第{to_numeral(no // 100 + 1)}章 第{no // 100 + 1}部分", ""]
+        parts += [f"第{to_numeral(no)}条 {body}", ""]
+    path = tmp_path / "大型条例.md"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    assert path.stat().st_size > 5_000_000
+    doc = _parse(path)
+    assert [a.no for a in doc.articles] == list(range(1, 3001)) and not doc.warnings
+
+
+def test_a_meeting_notice_is_ingested_paragraph_by_paragraph_with_a_warning(tmp_path):
+    path = tmp_path / "会议通知.txt"
+    path.write_text("关于召开全县安全生产工作会议的通知\n各乡镇人民政府，县直各单位：\n"
+                    "经县政府研究，定于12月5日上午9时在县政府三楼会议室召开全县安全生产工作会议。\n"
+                    "请各单位主要负责人准时参加。\n西平县人民政府办公室\n2026年12月1日\n",
+                    encoding="utf-8")
+    doc = _parse(path)
+    assert doc.numbering == "paragraphs"
+    assert any("paragraph by paragraph" in w for w in doc.warnings)
+    assert any("12月5日上午9时" in a.text for a in doc.articles)
