@@ -77,7 +77,7 @@ class Answer:
 
 
 def pick_lead(index: KnowledgeIndex, text: str, qw: QuestionWords | None, limit: int,
-              types=()) -> str:
+              types=(), replies: Replies | None = None) -> str:
     """Up to `limit` sentences of `text` that best cover the question, in document order;
     a sentence stating the kind of fact asked (`types`, bot/question_types.py) ranks higher.
     A very long sentence is cut to its opening clause and its best clause, joined by "……";
@@ -100,8 +100,8 @@ def pick_lead(index: KnowledgeIndex, text: str, qw: QuestionWords | None, limit:
         chosen = [i for i in order[:limit] if shares[i] >= top * RUNNER_UP_SHARE]
     parts = []
     shown = set()
-    if values and any(condition_fit(values, candidates[i]) > 0 for i in chosen):
-        parts.append(replies_value_note(values))
+    if values and replies is not None and any(condition_fit(values, candidates[i]) > 0 for i in chosen):
+        parts.append(replies("value_note", values="、".join(f"“{v.text}”" for v in values)))
     for i in sorted(chosen):
         if i in shown:
             continue
@@ -137,11 +137,6 @@ def _without_numbers(qw: QuestionWords) -> QuestionWords:
     return QuestionWords(keep, {w: qw.weights[w] for w in keep}, qw.synonyms, qw.context, qw.text)
 
 
-def replies_value_note(values) -> str:
-    """Shows the value the lead is read against: 对照您说的“8年”："""
-    return "对照您说的" + "、".join(f"“{v.text}”" for v in values) + "："
-
-
 def _narrow(index: KnowledgeIndex, sentence: str, qw, wanted=()) -> str:
     clauses = [c for c in _CLAUSE_RE.findall(sentence) if c.strip()]
     if len(clauses) < 3 or qw is None:
@@ -174,7 +169,7 @@ def citation_for(doc: RegDocument, art: Article, paragraph: int | None = None) -
 
 def compose(index: KnowledgeIndex, citation: Citation, words: QuestionWords | None,
             lead_limit: int, replies: Replies, note: str = "", types=()) -> str:
-    lead = pick_lead(index, citation.quote, words, lead_limit, types)
+    lead = pick_lead(index, citation.quote, words, lead_limit, types, replies)
     body = replies("answer", lead=lead, label=citation.label, quote=citation.quote,
                    citation=citation.text(replies))
     return f"{note}\n{body}" if note else body
