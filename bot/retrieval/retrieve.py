@@ -4,14 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from functools import lru_cache
-from pathlib import Path
 
 from bot.config import RetrievalConfig
+from bot.question_types import states_what_is_asked
 from bot.retrieval.coverage import Coverage, QuestionWords, assess, question_words, rerank
-from bot.question_types import states_what_is_asked
-from bot.retrieval.evidence import CoverageModel, features, without_title_words
-from bot.question_types import states_what_is_asked
 from bot.retrieval.evidence import CoverageModel, features, without_title_words
 from bot.retrieval.hybrid import SearchResult, search
 from bot.retrieval.index import KnowledgeIndex
@@ -37,7 +33,7 @@ def retrieve(index: KnowledgeIndex, question: str, cfg: RetrievalConfig,
     result = search(index, question, cfg, doc_id=doc_id)
     words = question_words(index, result.query)
     rerank(index, result, cfg, words)
-    # Words of the best document's title (西平县, 督查) name the document, not the answer.
+    # A title word the text rarely uses (西平县) names the document, not the answer.
     decisive = without_title_words(index, words, result.hits[0].doc_id) if result.hits else words
     coverage = assess(index, result, cfg, decisive)
     if model is None and cfg.decision == "model":
