@@ -46,7 +46,7 @@ class EmbeddingConfig:
     passage_prefix: str = ""
     query_threads: int = 1
     ingest_threads: int = 2
-    batch_size: int = 64
+    batch_size: int = 16
 
 
 @dataclass
