@@ -62,8 +62,6 @@ class RetrievalConfig:
     rerank_depth: int = 8
     sentence_weight: float = 1.0
     min_matched_weight: float = 0.8
-    # Fused-score bonus for articles of a document whose title the question names.
-    title_weight: float = 0.0
     # Answer or refuse: "overlap" (the word-overlap rule above) or "model" (the calibrated
     # model in coverage_model, bot/retrieval/evidence.py; overlap when the file is absent).
     decision: str = "overlap"

@@ -102,27 +102,6 @@ def _fuse_rrf(bm25: dict[str, float], dense: dict[str, float], cfg: RetrievalCon
     return fused
 
 
-def title_prior(index: KnowledgeIndex, q: QueryAnalysis) -> dict[str, float]:
-    """How strongly the question names a document by its title's own words, 0…1 per
-    document: 督查 in "督查组能不能…" points at 政府督查工作条例. A word shared by many
-    titles (条例, 管理, 人民政府) says little (idf over the titles)."""
-    titles = index.title_keys
-    if len(titles) < 2:
-        return {}
-    scores: dict[str, float] = {}
-    for term in q.terms:
-        if len(term) < 2 or term in index.lexicon.stopwords:
-            continue
-        having = [d for d, t in titles.items() if term in t]
-        if not having or len(having) == len(titles):
-            continue
-        idf = float(np.log(len(titles) / len(having)))
-        for d in having:
-            scores[d] = scores.get(d, 0.0) + idf
-    top = max(scores.values(), default=0.0)
-    return {d: v / top for d, v in scores.items()} if top > 0 else {}
-
-
 def search(index: KnowledgeIndex, question: str, cfg: RetrievalConfig,
            doc_id: str | None = None) -> SearchResult:
     q = analyze(index, question)
@@ -132,7 +111,6 @@ def search(index: KnowledgeIndex, question: str, cfg: RetrievalConfig,
     dense = dict(_dense(index, q, cfg.candidates))
     fused = (_fuse_rrf if cfg.fusion == "rrf" else _fuse_score)(bm25, dense, cfg)
 
-    prior = title_prior(index, q) if cfg.title_weight > 0 else {}
     articles: dict[tuple[str, int], ArticleHit] = {}
     for cid, score in fused.items():
         chunk = index.chunks[index.chunk_row[cid]]
@@ -140,7 +118,6 @@ def search(index: KnowledgeIndex, question: str, cfg: RetrievalConfig,
             continue
         if not doc_id and chunk.doc_id in index.superseded:
             continue  # an older version answers only when asked for by name
-        score += cfg.title_weight * prior.get(chunk.doc_id, 0.0)
         key = (chunk.doc_id, chunk.article_no)
         hit = articles.get(key)
         if hit is None:
