@@ -12,16 +12,15 @@ out-of-scope questions answered: a wrong answer is worse than a refusal.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from bot.evaluation import EvalItem
-from bot.retrieval.coverage import assess, question_words, rerank
-from bot.retrieval.evidence import FEATURES, CoverageModel, features, without_title_words
-from bot.retrieval.hybrid import search
+from bot.retrieval.evidence import FEATURES, CoverageModel, features
 from bot.retrieval.index import KnowledgeIndex
 from bot.retrieval.lookup import find_reference
+from bot.retrieval.retrieve import retrieve
 
 L2 = 1.0
 # One out-of-scope question answered costs as much as this many good answers lost.
@@ -38,22 +37,20 @@ class Row:
 
 def collect(index: KnowledgeIndex, cfg, items: list[EvalItem], group_of, types=()) -> list[Row]:
     rows = []
+    overlap_only = replace(cfg, decision="overlap")  # what the rule alone decides, for comparison
     for item in items:
         if item.covered and find_reference(item.q) is not None:
             continue  # direct article lookups do not go through the decision
-        result = search(index, item.q, cfg)
-        words = question_words(index, result.query)
-        rerank(index, result, cfg, words)
-        x = features(index, result, words, types)
-        decisive = without_title_words(index, words, result.hits[0].doc_id) if result.hits else words
-        overlap = assess(index, result, cfg, decisive).covered and x["states"] != 0.0
+        found = retrieve(index, item.q, overlap_only, types=types)
+        result = found.result
+        x = features(index, result, found.words, types)
         if not item.covered:
             label = 0
         elif result.hits and item.expects(result.hits[0].doc_id, result.hits[0].article_no):
             label = 1
         else:
             label = None
-        rows.append(Row(group_of(item), x, label, overlap))
+        rows.append(Row(group_of(item), x, label, found.covered))
     return rows
 
 
