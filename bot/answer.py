@@ -106,7 +106,8 @@ def pick_lead(index: KnowledgeIndex, text: str, qw: QuestionWords | None, limit:
         if i in shown:
             continue
         sentence = _LABEL_RE.sub("", candidates[i]) if i == 0 else candidates[i]
-        parts.append(_narrow(index, sentence, qw, wanted) if len(sentence) > LONG_SENTENCE else sentence)
+        parts.append(_narrow(index, sentence, qw, wanted, values) if len(sentence) > LONG_SENTENCE
+                     else sentence)
         shown.add(i)
         if sentence.rstrip().endswith(("：", ":")):
             items = []
@@ -137,11 +138,10 @@ def _without_numbers(qw: QuestionWords) -> QuestionWords:
     return QuestionWords(keep, {w: qw.weights[w] for w in keep}, qw.synonyms, qw.context, qw.text)
 
 
-def _narrow(index: KnowledgeIndex, sentence: str, qw, wanted=()) -> str:
+def _narrow(index: KnowledgeIndex, sentence: str, qw, wanted=(), values=()) -> str:
     clauses = [c for c in _CLAUSE_RE.findall(sentence) if c.strip()]
     if len(clauses) < 3 or qw is None:
         return sentence
-    values = question_values(qw.text) if qw.text else []
     shares = [match(index, qw, c).share
               + (STATES_ASKED_BONUS if any(t.states.search(c) for t in wanted) else 0.0)
               + CONDITION_BONUS * condition_fit(values, c)

@@ -88,8 +88,7 @@ def cmd_ask(args) -> int:
     engine = _open_engine(cfg, procedures=False)
     doc_id = _document_id(engine.index, args.doc)
     if doc_id is None:
-        return _fail(f"unknown document id {args.doc!r} (nor a title or short name); "
-                     f"known: {', '.join(engine.index.documents)}")
+        return _unknown_document(engine.index, args.doc)
     return _print_answer(engine.qa_answer(" ".join(args.question), doc_id=doc_id), args.json)
 
 
@@ -97,6 +96,11 @@ def _document_id(index, name: str) -> str | None:
     from bot.retrieval.docnames import named_document
 
     return name if name in index.documents else named_document(index, name)
+
+
+def _unknown_document(index, name: str) -> int:
+    return _fail(f"unknown document id {name!r} (nor a title or short name); "
+                 f"known: {', '.join(index.documents)}")
 
 
 def _print_answer(answer, as_json: bool) -> int:
@@ -144,7 +148,7 @@ def cmd_article(args) -> int:
     if doc_id:
         doc_id = _document_id(engine.index, doc_id)  # an id, a title or a short name: 督查条例
         if doc_id is None:
-            return _fail(f"unknown document id {args.doc!r} (nor a title or short name); known: {', '.join(engine.index.documents)}")
+            return _unknown_document(engine.index, args.doc)
     answer = engine.article_answer(ArticleRef(number, ref.paragraph if ref else None), doc_id=doc_id)
     print(answer.answer)
     return 0 if answer.covered else EXIT_FAILED
