@@ -13,7 +13,7 @@ def parse_numeral(text: str) -> int | None:
     text = text.strip().translate(_FULLWIDTH_DIGITS)
     if not text:
         return None
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not str.isdigit alone: '²'.isdigit() is True
         return int(text)
     total, digit = 0, None
     for ch in text:

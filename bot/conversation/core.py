@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 import re
 import time
-from datetime import date
 
 from bot.answer import Answer
 from bot.config import Config
 from bot.conversation.directory import Directory
+from bot.conversation.inputs import parse_choice, parse_press
 from bot.conversation.leave import LeaveDesk
 from bot.conversation.remind import RemindDesk
 from bot.conversation.messages import Button, Context, Event, Message, Outcome, in_rows, keyboard
@@ -28,7 +28,6 @@ log = logging.getLogger(__name__)
 _COMMAND_RE = re.compile(r"^/([A-Za-z_]+)(?:@(\w+))?(?:\s+(.*))?$", re.S)
 # Flows that wait for typed text (the others only take button presses).
 _TEXT_FLOWS = {"ask", "leave", "reject"}
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A stranger is refused once; further attempts within this time are only logged.
 REFUSAL_QUIET_SECONDS = 3600
 
@@ -109,7 +108,11 @@ class Conversation:
         if name in LeaveDesk.PRIVATE_COMMANDS and not ctx.event.private:
             return ctx.reply(self.say("private_only", what=LeaveDesk.PRIVATE_COMMANDS[name],
                                       command=f"/{name}"))
-        return handler(ctx, args)
+        out = handler(ctx, args)
+        if out.notice and not out.messages and not out.edits:
+            # A refusal worded for a pop-up: a typed command has none, so it is a reply.
+            out.add(ctx.chat, out.notice)
+        return out
 
     def _start(self, ctx: Context, args: str) -> Outcome:
         if args == "leave" and ctx.event.private:
@@ -243,16 +246,18 @@ class Conversation:
         return self.leave.form_text(ctx, flow, text)
 
     def _press(self, ctx: Context) -> Outcome:
-        data = ctx.event.callback or ""
-        kind, _, rest = data.partition("|")
-        if kind == "f":
-            nonce, _, choice = rest.partition("|")
+        press = parse_press(ctx.event.callback)
+        if press is None:  # not data this bot makes: forged, or from another bot
+            log.info("ignored unknown button data from user %s", ctx.event.user_id)
+            return Outcome.popup(self.say("stale_button"))
+        if press.kind == "f":
             flow, _expired = self.store.flow(ctx.chat, ctx.event.user_id)
-            if flow is None or flow.nonce != nonce:
-                other = self.store.flow_by_nonce(ctx.chat, nonce)
+            if flow is None or flow.nonce != press.nonce:
+                other = self.store.flow_by_nonce(ctx.chat, press.nonce)
                 if other is not None and other.user_id != ctx.event.user_id:
                     return Outcome.popup(self.say("not_your_button"))
                 return Outcome.popup(self.say("stale_button"))
+            choice = press.choice
             if choice == "x":
                 self.store.clear_flow(ctx.chat, ctx.event.user_id)
                 return ctx.edit(self.say("cancelled"))
@@ -263,19 +268,20 @@ class Conversation:
             if flow.name == "remind":
                 return self.remind.confirm(ctx, flow, choice)
             return self.leave.form_press(ctx, flow, choice)
-        if kind == "rm":
-            return self.remind.cancel(ctx, rest)
-        if kind == "dl" and _DATE_RE.match(rest):
-            note = self.remind.joint_deadline(ctx, date.fromisoformat(rest))
+        if press.kind == "rm":
+            return self.remind.cancel(ctx, press.id)
+        if press.kind == "dl":
+            note = self.remind.joint_deadline(ctx, press.day)
             return Outcome(notice=note or self.say("stale_button"), alert=not note).extend(
                 ctx.reply(note) if note else Outcome())
-        return self.leave.press(ctx, kind, rest)
+        return self.leave.press(ctx, press)
 
     def _clarified(self, ctx: Context, flow: FlowState, choice: str) -> Outcome:
         options = flow.data.get("options", [])
-        if not choice.isdigit() or int(choice) >= len(options):
+        index = parse_choice(choice, len(options))
+        if index is None:
             return Outcome.popup(self.say("stale_button"))
-        value = options[int(choice)]
+        value = options[index]
         given = dict(flow.data.get("given") or {})
         given[flow.step] = value
         force = flow.data.get("force") or flow.data.get("intent")

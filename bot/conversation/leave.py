@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from bot.config import Config
 from bot.conversation.directory import Directory
+from bot.conversation.inputs import Press, parse_choice, parse_id
 from bot.conversation.messages import Button, Edit, Outcome, in_rows, keyboard
 from bot.conversation.store import ChatStore, FlowState
 from bot.procedures.dates import DateParseError, parse_date_range
@@ -58,9 +59,10 @@ class LeaveDesk:
             if choice != "ok":
                 return Outcome.popup(self.say("stale_button"))
             return self._submit(ctx, flow)
-        if not choice.isdigit() or int(choice) >= len(options):
+        index = parse_choice(choice, len(options))
+        if index is None:
             return Outcome.popup(self.say("stale_button"))
-        value = options[int(choice)]
+        value = options[index]
         out = ctx.edit(f"{flow.data.get('prompt', '')}\n→ {value}")
         if flow.step == "kind":
             data["kind"] = value
@@ -69,7 +71,7 @@ class LeaveDesk:
         elif flow.step == "meeting":
             data["meeting"] = value
             if value == "副县长召开的会议":
-                deputies = [p.name for p in self.frontdesk.roster.deputies()]
+                deputies = [p.name for p in self.frontdesk.roster.deputies]
                 return out.extend(self._choose(ctx, data, "chair", self.say("leave_chair"), deputies))
         elif flow.step == "chair":
             data["meeting_chair"] = value
@@ -207,12 +209,9 @@ class LeaveDesk:
         return Button(self.say("cancel_button"), f"f|{flow.nonce}|x")
 
     # -- buttons on requests ---------------------------------------------------------------
-    def press(self, ctx, kind: str, rest: str) -> Outcome:
-        parts = rest.split("|")
-        if kind not in ("ap", "rj", "bk", "wd") or not parts[0].isdigit():
-            return Outcome.popup(self.say("stale_button"))
-        request_id = int(parts[0])
-        step_id = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+    def press(self, ctx, press: Press) -> Outcome:
+        """A button on a request (approve, reject, back, withdraw); `press` is parsed."""
+        kind, request_id, step_id = press.kind, press.id, press.step
         name = ctx.person.name
         try:
             if kind == "ap":
@@ -279,8 +278,11 @@ class LeaveDesk:
         return out
 
     def back_command(self, ctx, args: str) -> Outcome:
-        if args.strip().isdigit():
-            return self.press(ctx, "bk", args.strip())
+        if args.strip():
+            request_id = parse_id(args.strip().lstrip("#"))
+            if request_id is None:
+                return ctx.reply(self.say("back_usage", given=args.strip()[:20]))
+            return _as_reply(ctx, self.press(ctx, Press("bk", id=request_id)))
         views = [v for v in self.ledger.list_for(ctx.person.name)
                  if v.state in (LeaveState.APPROVED, LeaveState.REPORTED)]
         if not views:
@@ -428,6 +430,17 @@ def _line(v: RequestView) -> str:
         status += f"，等待{who_text(step.role, step.person)}"
     place = f"｜{v.destination}" if v.destination else ""
     return (f"编号 {v.id}｜{v.kind}｜{v.start_date:%m-%d} 至 {v.end_date:%m-%d}{place}｜{status}")
+
+
+def _as_reply(ctx, out: Outcome) -> Outcome:
+    """A typed command's outcome: a refusal meant as a pop-up becomes a reply (a typed
+    command has no pop-up), and an edit of a pressed message becomes a new message."""
+    if out.notice and not out.messages and not out.edits:
+        return ctx.reply(out.notice)
+    for edit in out.edits:
+        out.add(ctx.chat, edit.text, edit.buttons)
+    out.edits = []
+    return out
 
 
 def _keyboard_of(flow: FlowState):

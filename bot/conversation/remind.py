@@ -104,11 +104,10 @@ class RemindDesk:
             buttons.append(Button(self.say("reminder_cancel_button", id=v.id), f"rm|{v.id}"))
         return ctx.reply("\n".join(lines), in_rows(buttons, 3))
 
-    def cancel(self, ctx, rest: str) -> Outcome:
-        if not rest.isdigit():
-            return Outcome.popup(self.say("stale_button"))
+    def cancel(self, ctx, reminder_id: int) -> Outcome:
+        """The 取消 button of a listed reminder (`reminder_id` already parsed)."""
         try:
-            view = self.reminders.cancel(int(rest), ctx.person.name, admin=bool(ctx.person.admin))
+            view = self.reminders.cancel(reminder_id, ctx.person.name, admin=bool(ctx.person.admin))
         except ReminderError as exc:
             return Outcome.popup(exc.message)
         return Outcome(notice=self.say("reminder_cancelled", id=view.id)).extend(

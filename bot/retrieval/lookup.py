@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ingest.numerals import NUMERAL_CHARS, parse_numeral
 
-_NUM = rf"[{NUMERAL_CHARS}\d]+"
+_NUM = rf"[{NUMERAL_CHARS}0-9０-９]+"  # not \d: it matches '²' and other digits int() refuses
 _REF_RE = re.compile(rf"(第)?({_NUM})\s*条(?:\s*第({_NUM})\s*款)?(?:\s*第({_NUM})\s*项)?")
 # "第五十" without 条 only when it is the whole question (e.g. "第50").
 _BARE_RE = re.compile(rf"^\s*第\s*({_NUM})\s*$")
