@@ -12,6 +12,7 @@ import time
 
 from bot.conversation.core import Conversation
 from bot.conversation.messages import Event, Outcome
+from bot.db import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,10 @@ class ConsoleChat:
             event = Event(self.user_id, self.user_id, True, callback=data, message_id=message_id)
         else:
             event = Event(self.user_id, self.user_id, True, text=text)
-        self._show(self.conv.handle(event))
+        prepared = self.conv.prepare(event)
+        with unit_of_work(self.conv.store.engine):  # all the event changes, or nothing
+            outcome = self.conv.handle(event, prepared)
+        self._show(outcome)
 
     def _show(self, outcome: Outcome) -> None:
         if outcome.notice:

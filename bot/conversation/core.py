@@ -13,7 +13,8 @@ from bot.conversation.directory import Directory
 from bot.conversation.inputs import parse_choice, parse_press
 from bot.conversation.leave import LeaveDesk
 from bot.conversation.remind import RemindDesk
-from bot.conversation.messages import Button, Context, Event, Message, Outcome, in_rows, keyboard
+from bot.conversation.messages import (Button, Context, Event, Message, Outcome, Prepared, in_rows,
+                                       keyboard)
 from bot.conversation.store import ChatStore, FlowState
 from bot.engine import Engine
 from bot.procedures.ledger import LeaveLedger
@@ -50,11 +51,38 @@ class Conversation:
         self._refused: dict[int, float] = {}   # stranger user id -> when last refused
 
     # -- entry point ---------------------------------------------------------------------
-    def handle(self, event: Event) -> Outcome:
+    def prepare(self, event: Event) -> Prepared | None:
+        """The slow, read-only part of an event, done before its unit of work so that the
+        transaction stays short: the answer to a free question (retrieval, a language
+        model). None when the event is not a free question. Writes nothing."""
+        person = self.directory.person(event.user_id)
+        if person is None or event.callback is not None:
+            return None
+        text = (event.text or "").strip()
+        command = _COMMAND_RE.match(text)
+        if command:
+            if (command.group(1).lower() != "ask" or not (command.group(3) or "").strip()
+                    or command.group(2) not in (None, self.bot_username)
+                    or not (event.private or event.addressed)):
+                return None
+            question = command.group(3).strip()
+        else:
+            flow, _ = self.store.flow(event.chat_id, event.user_id, read_only=True)
+            if flow is not None and flow.name in _TEXT_FLOWS:
+                if flow.name != "ask":
+                    return None
+            elif not event.private and not event.addressed:
+                return None
+            asking = flow is not None and flow.name == "ask"
+            question = text if asking else self._strip_mention(text)
+        return Prepared(question, self._answer(Context(event, person), question))
+
+    def handle(self, event: Event, prepared: Prepared | None = None) -> Outcome:
+        """Everything an event does; `prepared` is what `prepare` computed for it."""
         person = self.directory.person(event.user_id)
         if person is None:
             return self._stranger(event)
-        ctx = Context(event, person)
+        ctx = Context(event, person, prepared)
         if event.callback is not None:
             return self._press(ctx)
         text = (event.text or "").strip()
@@ -206,13 +234,20 @@ class Conversation:
         return ctx.reply(text, keyboard([Button(self.say("joint_button"), f"dl|{due.isoformat()}")]))
 
     # -- free questions ------------------------------------------------------------------
-    def ask(self, ctx: Context, text: str) -> Outcome:
+    def _answer(self, ctx: Context, text: str) -> Answer:
         given = {"asker": ctx.person.name}
         if self.assistant is self.engine:
-            answer = self.engine.answer(text, given=given, clarify_first=True)
+            return self.engine.answer(text, given=given, clarify_first=True)
+        return self.assistant.answer(text, given=given, clarify_first=True,
+                                     chat_key=(ctx.chat, ctx.event.user_id))
+
+    def ask(self, ctx: Context, text: str) -> Outcome:
+        given = {"asker": ctx.person.name}
+        prepared = ctx.prepared
+        if prepared is not None and prepared.question == text:
+            answer = prepared.answer
         else:
-            answer = self.assistant.answer(text, given=given, clarify_first=True,
-                                           chat_key=(ctx.chat, ctx.event.user_id))
+            answer = self._answer(ctx, text)
         if answer.clarify is not None:
             return self._offer(ctx, text, answer, given, None)
         out = self._routed(ctx, answer, schedule=False, text=text, given=given)

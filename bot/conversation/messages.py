@@ -84,11 +84,21 @@ def in_rows(buttons: list[Button], per_row: int = 2) -> Keyboard:
     return tuple(tuple(buttons[i:i + per_row]) for i in range(0, len(buttons), per_row))
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """The answer to a free question, computed before the update's unit of work (see
+    `Conversation.prepare`), for the question text it answers."""
+    question: str
+    answer: object
+
+
 @dataclass
 class Context:
-    """What one event is about: who sent it (a roster Person), and where."""
+    """What one event is about: who sent it (a roster Person), and where; `prepared`,
+    an answer already computed for it."""
     event: Event
     person: object
+    prepared: Prepared | None = None
 
     @property
     def chat(self) -> int:

@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
+
+from bot.db import SessionFactory
 
 from bot.conversation.store.models import OutboxMessage
 from bot.procedures.calendar import WorkCalendar, fallback_notice
@@ -71,7 +73,7 @@ class ReminderService:
         self.grace_minutes = grace_minutes
         self.zone = ZoneInfo(timezone_name)
         self._clock = clock
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._sessions = SessionFactory(engine)  # joins the unit of work, when one is open
 
     @property
     def clock(self) -> Callable[[], datetime]:

@@ -1,4 +1,4 @@
-"""Deliver the outbox: send each pending message, mark it sent, retry what failed.
+"""Deliver the outbox: send each pending message (or edit), mark it sent, retry what failed.
 
 A rate limit (429) waits retry_after; a network error or a 5xx backs off and retries;
 a chat that refuses the bot (kicked, blocked, not found) marks the message failed so
@@ -63,13 +63,24 @@ class OutboxSender:
 
     async def _send(self, m: Outgoing) -> bool:
         try:
-            result = await self.bot.send_message(m.chat_id, m.text, reply_markup=to_markup(m.buttons))
+            if m.edit_message_id is not None:
+                result = await self.bot.edit_message_text(
+                    m.text, chat_id=m.chat_id, message_id=m.edit_message_id,
+                    reply_markup=to_markup(m.buttons))
+            else:
+                result = await self.bot.send_message(m.chat_id, m.text,
+                                                     reply_markup=to_markup(m.buttons))
         except RetryAfter as exc:
             seconds = _seconds(exc.retry_after)
             log.warning("rate limited by Telegram: retrying message %s in %.0f s", m.id, seconds)
             await asyncio.to_thread(self.store.retry_later, m.id, seconds, "429 retry_after")
             return False
         except (Forbidden, BadRequest) as exc:
+            if m.edit_message_id is not None and isinstance(exc, BadRequest):
+                # "message is not modified", or the message is gone: nothing to retry.
+                log.info("edit of message %s skipped: %s", m.edit_message_id, exc.message)
+                await asyncio.to_thread(self.store.mark_failed, m.id, exc.message)
+                return True
             # Kicked from the group, blocked by the user, chat not found: it will not
             # get better by retrying. Recorded, and the rest keep going.
             log.error("message %s to chat %s failed: %s", m.id, m.chat_id, exc.message)
@@ -81,7 +92,8 @@ class OutboxSender:
             log.warning("sending message %s failed (%s); retrying in %.1f s", m.id, exc, seconds)
             await asyncio.to_thread(self.store.retry_later, m.id, seconds, str(exc))
             return False
-        await asyncio.to_thread(self.store.mark_sent, m.id, result.message_id)
+        message_id = getattr(result, "message_id", m.edit_message_id)
+        await asyncio.to_thread(self.store.mark_sent, m.id, message_id)
         await self._report(m, True, None)
         return True
 

@@ -1,26 +1,43 @@
-"""The Telegram service: python-telegram-bot's Application around the conversation
-engine, polling or webhook, with a health endpoint, the outbox sender and once-only
-update handling."""
+"""The Telegram service: python-telegram-bot's Bot around the conversation engine, with
+our own polling loop and a durable inbox, a health endpoint (and the webhook in webhook
+mode), the outbox sender and the reminder ticker.
+
+Delivery semantics (README "Nothing lost, nothing twice"):
+* Updates: fetched, stored in the inbox, and only then confirmed (the next getUpdates
+  offset) — or, with a webhook, stored before the 200. Each is handled in one unit of work
+  that commits the state change, every message it owes (outbox rows) and the inbox row
+  marked handled together; a kill before the commit means it is handled again after the
+  restart, a kill after it means it is done. Exactly once, per update id.
+* Messages: the outbox is delivered at least once. A message Telegram accepted just
+  before a kill, whose "sent" mark was not yet written, is sent again after the restart.
+* Button presses: the pop-up answer (answerCallbackQuery) is sent after the commit; a
+  kill in between loses only the pop-up, never the decision or its notifications.
+"""
 from __future__ import annotations
 
 import asyncio
+import collections
 import hmac
+import json
 import logging
 import secrets
 import signal
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from sqlalchemy.exc import OperationalError
 from telegram import BotCommand, Update
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.config import Config
 from bot.conversation.core import Conversation
 from bot.conversation.messages import Outcome
 from bot.conversation.split import split_message
-from bot.telegram.convert import GROUP_TYPES, plain_buttons, to_event, to_markup
+from bot.conversation.store.inbox import FAILED, IGNORED, POISON, Inbox, update_id_of
+from bot.db import unit_of_work
+from bot.telegram.convert import GROUP_TYPES, plain_buttons, to_event
 from bot.telegram.outbox import OutboxSender, cancel
 
 log = logging.getLogger(__name__)
@@ -32,8 +49,12 @@ COMMANDS = [
     ("incident", "突发事件计时（第三十一条）"), ("article", "查看条款原文"), ("whoami", "我的身份"),
     ("cancel", "取消填写"),
 ]
+ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 TYPING_RENEW_SECONDS = 4.5
+# The inbox is looked at this often when nothing wakes it (updates left by a crash).
+INBOX_IDLE_SECONDS = 1.0
+POLL_BACKOFF_MAX = 30.0
 
 
 class TelegramService:
@@ -48,21 +69,23 @@ class TelegramService:
         builder = (ApplicationBuilder().token(token)
                    .rate_limiter(AIORateLimiter(overall_max_rate=tg.messages_per_second,
                                                 group_max_rate=tg.group_messages_per_minute,
-                                                max_retries=3))
-                   .concurrent_updates(max(1, tg.concurrent_updates)))
+                                                max_retries=3)))
         if tg.api_base_url:
             builder = builder.base_url(tg.api_base_url)
-        if webhook_url:
-            builder = builder.updater(None)  # updates arrive through our own web server
-        self.app: Application = builder.build()
-        self.app.add_handler(TypeHandler(Update, self._on_update))
-        self.app.add_error_handler(self._on_error)
+        # Updates come through our own polling loop or web server, into the inbox.
+        self.app: Application = builder.updater(None).build()
+        self.db = self.store.engine
+        self.inbox = Inbox(self.db)
         self.sender = OutboxSender(self.app.bot, self.store, on_result=conversation.delivered)
-        self._scheduler: asyncio.Task | None = None
         self.groups = tg.served_groups
         self._web: web.AppRunner | None = None
-        self._locks: dict[int, asyncio.Lock] = {}
         self.port: int | None = None
+        self._tasks: list[asyncio.Task] = []
+        self._inbox_wake = asyncio.Event()
+        self._slots = asyncio.Semaphore(max(1, tg.concurrent_updates))
+        self._queued: dict[object, collections.deque] = {}   # chat → its updates, in order
+        self._workers: dict[object, asyncio.Task] = {}
+        self._in_flight: set[int] = set()
 
     # -- lifecycle -----------------------------------------------------------------------
     async def start(self) -> None:
@@ -74,33 +97,44 @@ class TelegramService:
             await self.app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
         except TelegramError as exc:  # cosmetic: the bot works without the menu
             log.warning("could not set the command menu: %s", exc)
-        await self._enqueue(await asyncio.to_thread(self.conversation.reconcile), None)
+        await asyncio.to_thread(self._check_owed)
         for warning in await asyncio.to_thread(self.conversation.sync_reminders):
             log.warning("%s", warning)
         self.sender.start()
-        self._scheduler = asyncio.create_task(self._tick_forever(), name="reminders")
         await self.app.start()
         await self._start_web()
         if self.webhook_url:
             await self.app.bot.set_webhook(self.webhook_url, secret_token=self.webhook_secret,
-                                           allowed_updates=["message", "callback_query"])
+                                           allowed_updates=ALLOWED_UPDATES)
         else:
-            await self.app.updater.start_polling(allowed_updates=["message", "callback_query"],
-                                                 timeout=self.cfg.telegram.poll_timeout)
+            await self.app.bot.delete_webhook()
+            self._tasks.append(asyncio.create_task(self._poll_forever(), name="polling"))
+        self._tasks.append(asyncio.create_task(self._dispatch_forever(), name="inbox"))
+        self._tasks.append(asyncio.create_task(self._tick_forever(), name="reminders"))
         self.sender.poke()
 
     async def stop(self) -> None:
-        if self.app.updater and self.app.updater.running:
-            await self.app.updater.stop()
+        for task in self._tasks + list(self._workers.values()):
+            await cancel(task)
+        self._tasks, self._workers = [], {}
         if self.app.running:
             await self.app.stop()
-        await cancel(self._scheduler)
-        self._scheduler = None
         await self.sender.stop()
         if self._web is not None:
             await self._web.cleanup()
             self._web = None
         await self.app.shutdown()
+
+    def _check_owed(self) -> None:
+        """Start-up check: every message the ledger's state owes is in the outbox. With
+        one unit of work per update it finds nothing; it stays for requests changed
+        outside the bot (an operator's script) and says when it repaired something."""
+        with unit_of_work(self.db):
+            before = len(self.store.outbox())
+            self._write(self.conversation.reconcile(), None)
+            repaired = len(self.store.outbox()) - before
+        if repaired:
+            log.warning("start-up check queued %d owed notification(s)", repaired)
 
     async def run_until_stopped(self) -> None:
         stop = asyncio.Event()
@@ -146,8 +180,10 @@ class TelegramService:
 
     async def _health(self, request: web.Request) -> web.Response:
         pending = len(await asyncio.to_thread(self.store.pending, 1000))
+        inbox = await asyncio.to_thread(self.inbox.counts)
         status = 200 if self.app.running else 503
-        return web.json_response({"ok": status == 200, "outbox_pending": pending}, status=status)
+        return web.json_response({"ok": status == 200, "outbox_pending": pending,
+                                  "inbox_pending": inbox.get("pending", 0)}, status=status)
 
     async def _webhook(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -156,84 +192,182 @@ class TelegramService:
             return web.Response(status=403)
         try:
             data = await request.json()
-            update = Update.de_json(data, self.app.bot)
         except Exception:
             return web.Response(status=400)
-        await self.app.update_queue.put(update)
+        if update_id_of(data) is None:
+            return web.Response(status=400)
+        await asyncio.to_thread(self.inbox.receive, [data])  # stored before the 200
+        self._inbox_wake.set()
         return web.Response(text="ok")
 
-    # -- updates -------------------------------------------------------------------------
-    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    # -- polling: fetch, store, then confirm ---------------------------------------------------
+    async def _poll_forever(self) -> None:
+        offset = await asyncio.to_thread(self.inbox.next_offset)
+        failures = 0
+        timeout = self.cfg.telegram.poll_timeout
+        while True:
+            try:
+                # The raw JSON, not parsed Updates: one update the library cannot parse
+                # must not fail (and repeat) the whole batch. The offset sent here is what
+                # confirms the previous batch, which is in the inbox by now.
+                raw = await self.app.bot._post(
+                    "getUpdates", {"offset": offset, "timeout": timeout,
+                                   "allowed_updates": ALLOWED_UPDATES},
+                    read_timeout=timeout + 10)
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # network, 5xx, 409 while a webhook is set
+                failures += 1
+                wait = min(POLL_BACKOFF_MAX, 0.5 * 2 ** min(failures, 6))
+                log.warning("getUpdates failed (%s); retrying in %.1f s", type(exc).__name__, wait)
+                await asyncio.sleep(wait)
+                continue
+            batch = raw if isinstance(raw, list) else []
+            ids = [i for i in map(update_id_of, batch) if i is not None]
+            if ids:
+                await asyncio.to_thread(self.inbox.receive, batch)
+                offset = max(ids) + 1
+                self._inbox_wake.set()
+
+    # -- the inbox: each chat's updates in order, chats side by side --------------------------
+    async def _dispatch_forever(self) -> None:
+        passes = 0
+        while True:
+            try:
+                for item in await asyncio.to_thread(self.inbox.pending, 500):
+                    if item.update_id in self._in_flight:
+                        continue
+                    self._in_flight.add(item.update_id)
+                    chat = item.chat_id if item.chat_id is not None else ("update", item.update_id)
+                    self._queued.setdefault(chat, collections.deque()).append(item)
+                    if chat not in self._workers:
+                        self._workers[chat] = asyncio.create_task(self._work_chat(chat))
+                passes += 1
+                if passes % 3600 == 0:
+                    await asyncio.to_thread(self.inbox.forget_old)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a locked database now and then must not stop the bot
+                log.exception("inbox pass failed")
+            self._inbox_wake.clear()
+            try:
+                await asyncio.wait_for(self._inbox_wake.wait(), INBOX_IDLE_SECONDS)
+            except asyncio.TimeoutError:
+                pass
+
+    async def _work_chat(self, chat) -> None:
+        queue = self._queued[chat]
+        try:
+            while queue:
+                item = queue[0]
+                async with self._slots:
+                    await self._process(item)
+                queue.popleft()
+                self._in_flight.discard(item.update_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The database failed us (locked, gone): leave this chat's updates pending;
+            # the next inbox pass hands them out again, in order.
+            log.exception("handling the updates of a chat failed; they stay in the inbox")
+            await asyncio.sleep(1.0)
+        finally:
+            for item in self._queued.pop(chat, ()):
+                self._in_flight.discard(item.update_id)
+            self._workers.pop(chat, None)
+
+    async def _process(self, item) -> None:
+        try:
+            update = Update.de_json(json.loads(item.payload), self.app.bot)
+        except Exception as exc:
+            # Reported once, without the payload: it holds what people typed.
+            log.warning("update %s could not be parsed (%s); kept as poison and skipped",
+                        item.update_id, type(exc).__name__)
+            await asyncio.to_thread(self.inbox.finish, item.update_id, POISON, type(exc).__name__)
+            return
+        event = self._event(update)
+        if event is None:
+            await asyncio.to_thread(self.inbox.finish, item.update_id, IGNORED)
+            return
+        typing = None
+        if event.text is not None and event.addressed:
+            typing = asyncio.create_task(self._typing(event.chat_id))
+        try:
+            prepared = await asyncio.to_thread(self._prepare, event)
+        finally:
+            if typing is not None:
+                typing.cancel()
+        outcome = await asyncio.to_thread(self._commit, item.update_id, event, prepared)
+        if outcome is None:
+            log.info("update %s was handled before; ignored", item.update_id)
+            return
+        if update.callback_query is not None:
+            await self._answer_press(update, outcome)
+        self.sender.poke()
+
+    def _event(self, update: Update):
         chat = update.effective_chat
         if chat is not None and chat.type in GROUP_TYPES and chat.id not in self.groups:
             log.info("ignored an update from group %s, which is not in [telegram] groups", chat.id)
-            return
-        bot = self.app.bot
-        event = to_event(update, bot.id, bot.username or "")
-        if event is None:
-            return
-        # Updates run concurrently, but one chat's are handled in the order they came, so
-        # a form's answers typed quickly one after another reach their steps in order.
-        # (The lock is taken before the first await: asyncio locks queue in FIFO order.)
-        async with self._chat_lock(event.chat_id):
-            if not await asyncio.to_thread(self.store.claim_update, update.update_id):
-                log.info("update %s was handled before; ignored", update.update_id)
-                return
-            typing = None
-            if event.text is not None and event.addressed:
-                typing = asyncio.create_task(self._typing(event.chat_id))
-            try:
-                await self._handle(update, event)
-            finally:
-                if typing is not None:
-                    typing.cancel()
-
-    def _chat_lock(self, chat_id: int) -> asyncio.Lock:
-        if len(self._locks) > 10_000:  # forget idle chats now and then
-            self._locks = {k: v for k, v in self._locks.items() if v.locked()}
-        return self._locks.setdefault(chat_id, asyncio.Lock())
-
-    async def _handle(self, update: Update, event) -> None:
+            return None
         try:
-            outcome = await asyncio.to_thread(self.conversation.handle, event)
-        except Exception:
-            log.exception("handling update %s failed", update.update_id)
-            outcome = Outcome(notice=self.conversation.say("error", office=self.cfg.answer.office))
-            if event.callback is None and (event.private or event.addressed):
-                outcome.add(event.chat_id, outcome.notice)
-        if update.callback_query is not None:
-            await self._answer_press(update, outcome)
-        for edit in outcome.edits:
-            await self._edit(edit)
-        await self._enqueue(outcome, update.update_id)
-        await self.sender.drain()
+            return to_event(update, self.app.bot.id, self.app.bot.username or "")
+        except Exception as exc:  # a shape we do not know: nothing to answer
+            log.warning("update %s has no usable event (%s)", update.update_id, type(exc).__name__)
+            return None
 
-    async def _enqueue(self, outcome: Outcome, update_id: int | None) -> None:
-        def write():
-            for i, m in enumerate(outcome.messages):
-                base = m.key or (f"u{update_id}:{i}" if update_id is not None else None)
-                parts = split_message(m.text)
-                for j, part in enumerate(parts):
-                    key = base if len(parts) == 1 or base is None else f"{base}:p{j}"
-                    buttons = plain_buttons(m.buttons) if j == len(parts) - 1 else []
-                    self.store.enqueue(m.chat_id, part, buttons, key=key)
-        await asyncio.to_thread(write)
+    def _prepare(self, event):
+        try:
+            return self.conversation.prepare(event)
+        except Exception:  # handle() answers (or apologises) on its own
+            log.exception("preparing an answer failed")
+            return None
+
+    def _commit(self, update_id: int, event, prepared) -> Outcome | None:
+        """Handle the event in one unit of work: its changes, the messages it owes and the
+        inbox row marked handled. None when the update was handled before."""
+        try:
+            with unit_of_work(self.db):
+                if not self.inbox.finish(update_id):
+                    return None
+                outcome = self.conversation.handle(event, prepared)
+                self._write(outcome, update_id)
+                return outcome
+        except OperationalError:
+            raise  # the database, not the update: it stays pending and is tried again
+        except Exception:
+            log.exception("handling update %s failed", update_id)
+        apology = Outcome(notice=self.conversation.say("error", office=self.cfg.answer.office))
+        if event.callback is None and (event.private or event.addressed):
+            apology.add(event.chat_id, apology.notice)
+        with unit_of_work(self.db):
+            if not self.inbox.finish(update_id, FAILED, "handler error"):
+                return None
+            self._write(apology, update_id)
+        return apology
+
+    def _write(self, outcome: Outcome, update_id: int | None) -> None:
+        """Queue an outcome's edits (of the pressed message, first) and messages, split to
+        Telegram's length limit; keys derived from the update make a second write of the
+        same outcome a no-op."""
+        for i, edit in enumerate(outcome.edits):
+            key = f"u{update_id}:e{i}" if update_id is not None else None
+            self.store.enqueue(edit.chat_id, split_message(edit.text)[0], plain_buttons(edit.buttons),
+                               key=key, edit_message_id=edit.message_id)
+        for i, m in enumerate(outcome.messages):
+            base = m.key or (f"u{update_id}:{i}" if update_id is not None else None)
+            parts = split_message(m.text)
+            for j, part in enumerate(parts):
+                key = base if len(parts) == 1 or base is None else f"{base}:p{j}"
+                buttons = plain_buttons(m.buttons) if j == len(parts) - 1 else []
+                self.store.enqueue(m.chat_id, part, buttons, key=key)
 
     async def _answer_press(self, update: Update, outcome: Outcome) -> None:
         try:
             await update.callback_query.answer(outcome.notice, show_alert=outcome.alert)
         except TelegramError as exc:  # too old to answer: the press is handled anyway
             log.info("could not answer a button press: %s", exc)
-
-    async def _edit(self, edit) -> None:
-        try:
-            await self.app.bot.edit_message_text(split_message(edit.text)[0], chat_id=edit.chat_id,
-                                                 message_id=edit.message_id,
-                                                 reply_markup=to_markup(edit.buttons))
-        except BadRequest as exc:  # "message is not modified", or gone: nothing to lose
-            log.info("edit of message %s skipped: %s", edit.message_id, exc.message)
-        except TelegramError as exc:
-            log.warning("edit of message %s failed: %s", edit.message_id, exc)
 
     async def _typing(self, chat_id: int) -> None:
         """"typing…" once an answer takes noticeable time. Not for quick ones: a chat
@@ -245,6 +379,3 @@ class TelegramService:
                 await asyncio.sleep(TYPING_RENEW_SECONDS)
         except TelegramError:
             pass  # only a courtesy
-
-    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log.error("unhandled error: %r", context.error, exc_info=context.error)

@@ -88,7 +88,7 @@ def test_migrated_schema_matches_the_models(db):
 def test_the_ledger_and_the_chat_store_share_a_database_independently(db):
     from sqlalchemy import inspect
     tables = set(inspect(db).get_table_names())
-    assert {"ledger_requests", "chat_flows", "chat_outbox", "chat_updates"} <= tables
+    assert {"ledger_requests", "chat_flows", "chat_outbox", "chat_inbox"} <= tables
     upgrade_chat_db(db)  # a second upgrade is a no-op
 
 
@@ -111,6 +111,43 @@ def test_a_message_waiting_for_a_retry_holds_back_its_chat_only(db):
     assert [m.text for m in store.pending()] == ["first", "second", "other chat"]
 
 
-def test_updates_are_claimed_once(db):
-    store = ChatStore(db)
-    assert store.claim_update(42) and not store.claim_update(42)
+def test_the_inbox_keeps_each_update_once_and_finishes_it_once(db):
+    from bot.conversation.store.inbox import HANDLED, Inbox
+    inbox = Inbox(db)
+    raw = {"update_id": 42, "message": {"message_id": 1, "date": 0, "text": "在吗",
+                                        "chat": {"id": 7, "type": "private"}}}
+    assert inbox.receive([raw, {"no": "id"}, {"update_id": "43"}]) == [42]
+    assert inbox.receive([raw]) == []                      # redelivered: known
+    assert [(i.update_id, i.chat_id) for i in inbox.pending()] == [(42, 7)]
+    assert inbox.next_offset() == 43
+    assert inbox.finish(42) and not inbox.finish(42)
+    assert inbox.state(42) == HANDLED and inbox.pending() == []
+
+
+def test_a_unit_of_work_commits_the_flow_the_outbox_and_the_inbox_together(db):
+    from bot.conversation.store.inbox import Inbox
+    from bot.db import unit_of_work
+    store, inbox = ChatStore(db), Inbox(db)
+    inbox.receive([{"update_id": 5}])
+    with pytest.raises(RuntimeError):
+        with unit_of_work(db):
+            assert inbox.finish(5)
+            store.save_flow(1, 1, "x", "leave", "kind", {})
+            store.enqueue(1, "reply", key="u5:0")
+            raise RuntimeError("killed before the commit")
+    assert [i.update_id for i in inbox.pending()] == [5]   # handled again after restart
+    assert store.flow(1, 1)[0] is None and store.outbox() == []
+    with unit_of_work(db):
+        assert inbox.finish(5)
+        store.save_flow(1, 1, "x", "leave", "kind", {})
+        assert store.enqueue(1, "reply", key="u5:0") is not None
+        assert store.enqueue(1, "reply", key="u5:0") is None  # a duplicate key inside the unit
+    assert inbox.pending() == [] and store.flow(1, 1)[0] is not None
+    assert [m["text"] for m in store.outbox()] == ["reply"]
+
+
+def test_a_poison_row_and_an_oversized_update_do_not_block_the_rest(db):
+    from bot.conversation.store.inbox import MAX_PAYLOAD, POISON, Inbox
+    inbox = Inbox(db)
+    inbox.receive([{"update_id": 1, "message": "x" * (MAX_PAYLOAD + 1)}, {"update_id": 2}])
+    assert inbox.state(1) == POISON and [i.update_id for i in inbox.pending()] == [2]

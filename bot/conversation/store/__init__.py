@@ -3,7 +3,7 @@ database (SQLAlchemy, migrated with Alembic like the ledger).
 
 * flows: a person's half-filled form in a chat, resumed after a restart, expired after
   ``flow_minutes``;
-* handled updates: each Telegram update is handled once, even if redelivered;
+* the inbox (`inbox.Inbox`): each update stored before it is confirmed, handled once;
 * outbox: every message the bot sends is written here first and marked sent after
   delivery, so a network failure or a restart delays a message but never loses it, and
   a dedupe key stops the same notification from going out twice.
@@ -19,14 +19,12 @@ from typing import Any, Callable
 
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
 
 from bot import migrate
-from bot.conversation.store.models import Flow, HandledUpdate, OutboxMessage
+from bot.db import SessionFactory
+from bot.conversation.store.models import Flow, OutboxMessage
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-# Handled update ids older than this are forgotten (Telegram keeps updates for 24 h).
-UPDATE_MEMORY = timedelta(days=2)
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 
@@ -58,6 +56,7 @@ class Outgoing:
     buttons: list  # [[(label, data), ...], ...]
     attempts: int
     dedupe_key: str | None
+    edit_message_id: int | None = None  # set: replace that message instead of sending
 
 
 class ChatStore:
@@ -66,18 +65,19 @@ class ChatStore:
         self.engine = engine
         self.flow_ttl = timedelta(minutes=flow_minutes)
         self._clock = clock
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._sessions = SessionFactory(engine)  # joins the unit of work, when one is open
 
     # -- flows ---------------------------------------------------------------------------
-    def flow(self, chat_id: int, user_id: int) -> tuple[FlowState | None, bool]:
+    def flow(self, chat_id: int, user_id: int, *, read_only: bool = False) -> tuple[FlowState | None, bool]:
         """The person's flow in this chat, and whether an older one just expired
-        (it is then deleted)."""
+        (it is then deleted, unless `read_only`)."""
         with self._sessions.begin() as s:
             row = s.get(Flow, (chat_id, user_id))
             if row is None:
                 return None, False
             if self._clock() - row.updated_at > self.flow_ttl:
-                s.delete(row)
+                if not read_only:
+                    s.delete(row)
                 return None, True
             return _flow_state(row), False
 
@@ -106,30 +106,18 @@ class ChatStore:
 
     def clear_flow(self, chat_id: int, user_id: int) -> bool:
         with self._sessions.begin() as s:
+            if s.get(Flow, (chat_id, user_id)) is None:
+                return False  # no DELETE: it would take SQLite's write lock for nothing
             return s.execute(delete(Flow).where(Flow.chat_id == chat_id,
                                                 Flow.user_id == user_id)).rowcount > 0
 
-    # -- updates -------------------------------------------------------------------------
-    def claim_update(self, update_id: int) -> bool:
-        """True the first time an update id is seen; False for a redelivery."""
-        now = self._clock()
-        try:
-            with self._sessions.begin() as s:
-                s.add(HandledUpdate(update_id=int(update_id), handled_at=now))
-        except IntegrityError:
-            return False
-        return True
-
-    def forget_old_updates(self) -> int:
-        with self._sessions.begin() as s:
-            cutoff = self._clock() - UPDATE_MEMORY
-            return s.execute(delete(HandledUpdate).where(HandledUpdate.handled_at < cutoff)).rowcount
-
     # -- outbox --------------------------------------------------------------------------
     def enqueue(self, chat_id: int, text: str, buttons: list | None = None,
-                key: str | None = None) -> int | None:
-        """Queue a message; returns its id, or None when ``key`` was queued before."""
+                key: str | None = None, *, edit_message_id: int | None = None) -> int | None:
+        """Queue a message (or an edit of message `edit_message_id`); returns its id, or
+        None when ``key`` was queued before."""
         row = OutboxMessage(dedupe_key=key, chat_id=int(chat_id), text=text,
+                            edit_message_id=edit_message_id,
                             buttons=json.dumps(buttons or [], ensure_ascii=False),
                             state=PENDING, attempts=0, created_at=self._clock())
         try:
@@ -180,7 +168,8 @@ class ChatStore:
             if state:
                 query = query.where(OutboxMessage.state == state)
             return [{"id": r.id, "chat_id": r.chat_id, "text": r.text, "state": r.state,
-                     "key": r.dedupe_key, "attempts": r.attempts, "error": r.error}
+                     "key": r.dedupe_key, "attempts": r.attempts, "error": r.error,
+                     "edit_message_id": r.edit_message_id}
                     for r in s.scalars(query).all()]
 
     def _set(self, outbox_id: int, **values) -> None:
@@ -195,4 +184,4 @@ def _flow_state(row: Flow) -> FlowState:
 
 def _outgoing(row: OutboxMessage) -> Outgoing:
     return Outgoing(row.id, row.chat_id, row.text, json.loads(row.buttons or "[]"),
-                    row.attempts, row.dedupe_key)
+                    row.attempts, row.dedupe_key, row.edit_message_id)

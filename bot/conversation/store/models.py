@@ -1,4 +1,4 @@
-"""Tables of the chat store (prefix ``chat_``): half-filled forms, handled updates and
+"""Tables of the chat store (prefix ``chat_``): half-filled forms, the inbox of updates and
 the outbox of messages still to deliver. Created by the hand-written migrations in
 ``migrations/``; a test checks that they match these models. Change both together."""
 from __future__ import annotations
@@ -34,17 +34,28 @@ class Flow(ChatBase):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class HandledUpdate(ChatBase):
-    """Telegram update ids already handled: a redelivered update is ignored."""
-    __tablename__ = "chat_updates"
+class InboxUpdate(ChatBase):
+    """An update as received, stored before its batch is confirmed to Telegram and
+    handled from here. ``state``: pending → handled | ignored | failed | poison (could not
+    be parsed). A redelivered update id is already here and is not handled again."""
+    __tablename__ = "chat_inbox"
+    __table_args__ = (Index("ix_chat_inbox_state_update_id", "state", "update_id"),)
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    handled_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # The chat it belongs to (read from the raw update), so each chat's updates are
+    # handled in order; None when it names no chat.
+    chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    payload: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    error: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class OutboxMessage(ChatBase):
-    """A message to deliver. ``dedupe_key`` makes enqueueing the same notification twice
-    (a retry, a restart, a reconciliation pass) a no-op."""
+    """A message to deliver — or, with ``edit_message_id``, an edit of a message the bot
+    sent before. ``dedupe_key`` makes enqueueing the same notification twice (a retry, a
+    restart, a reconciliation pass) a no-op."""
     __tablename__ = "chat_outbox"
     __table_args__ = (Index("ix_chat_outbox_state_id", "state", "id"),)
 
@@ -59,6 +70,7 @@ class OutboxMessage(ChatBase):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    edit_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 

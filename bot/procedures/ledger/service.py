@@ -23,7 +23,9 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterator
 
 from sqlalchemy import Engine, and_, exists, or_, select, update
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import Session, aliased
+
+from bot.db import SessionFactory
 
 from .models import (
     ACTION_LABELS,
@@ -305,7 +307,7 @@ class LeaveLedger:
     def __init__(self, engine: Engine, *, clock: Callable[[], datetime] | None = None):
         self._engine = engine
         self._clock = clock or _utcnow
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._sessions = SessionFactory(engine)  # joins the unit of work, when one is open
         # Test hook: called as hook(operation, request_id) after a decision has been
         # read and checked, just before writing. Lets a test line up a real race.
         self._before_write: Callable[[str, int], None] | None = None
