@@ -58,12 +58,13 @@ def _date(text: str) -> date:
 
 def run(args, cfg) -> int:
     from bot.procedures.leave import LeaveError, leave_chain
-    from bot.procedures.ledger import LeaveLedger, LedgerError, open_ledger_db
-    from bot.procedures.roster import Roster
+    from bot.procedures.ledger import LedgerError
     from bot.procedures.rules import load_rules
 
-    ledger = LeaveLedger(open_ledger_db(cfg.database_url))
-    roster = Roster.load(cfg.roster.path)
+    from bot.conversation.build import open_leave_service
+
+    service = open_leave_service(cfg)
+    ledger, roster = service.ledger, service.directory.roster
     try:
         if args.leave_command == "new":
             chain = leave_chain(load_rules(cfg.knowledge.rules), roster, applicant=args.applicant, kind=args.kind,
@@ -71,10 +72,8 @@ def run(args, cfg) -> int:
                                 start=args.start, end=args.end)
             if not chain.covered:
                 raise LeaveError("；".join(chain.warnings) or "本规则没有相应规定。")
-            view = ledger.submit(chain.applicant, chain.applicant_role, args.kind, args.start, args.end,
-                                 args.destination, args.reason, chain.steps,
-                                 acting_person=chain.acting, cites=chain.cites)
-            return _print(view, args.json)
+            done = service.submit(chain, args.kind, args.start, args.end, args.destination, args.reason)
+            return _print(done.view, args.json, _queued(done, service))
         if args.leave_command == "list":
             views = ledger.list_for(args.applicant) if args.applicant else ledger.pending_for(args.pending)
             if args.json:
@@ -97,17 +96,18 @@ def run(args, cfg) -> int:
         if roster.by_name(actor) is None:
             raise LedgerError(f"花名册中没有“{actor}”。")
         admin = bool(roster.by_name(actor).admin)
+        # The same services a button press calls: notifications, 报备 and reminders included.
         if args.leave_command == "approve":
-            view = ledger.approve(args.id, actor, args.comment)
+            done = service.approve(args.id, actor, args.comment)
         elif args.leave_command == "reject":
-            view = ledger.reject(args.id, actor, args.reason)
+            done = service.reject(args.id, actor, args.reason)
         elif args.leave_command == "report":
-            view = ledger.report(args.id, actor, admin=admin)
+            done = service.report(args.id, actor, admin=admin)
         elif args.leave_command == "back":
-            view = ledger.back(args.id, actor, admin=admin)
+            done = service.back(args.id, actor, admin=admin)
         else:
-            view = ledger.withdraw(args.id, actor)
-        return _print(view, False)
+            done = service.withdraw(args.id, actor)
+        return _print(done.view, False, _queued(done, service))
     except (LeaveError, LedgerError) as exc:
         print(getattr(exc, "message", None) or str(exc))
         return 1
@@ -128,9 +128,19 @@ def _as_dict(v) -> dict:
                        "decision": s.decision} for s in v.steps]}
 
 
-def _print(view, as_json: bool) -> int:
+def _queued(done, service) -> list[str]:
+    """Who the messages queued by this command go to (names where the roster knows them)."""
+    names = []
+    for chat in done.recipients():
+        person = service.directory.person(chat)
+        names.append(person.name if person else ("县政府办公室群" if chat == service.office_chat_id
+                                                  else str(chat)))
+    return names
+
+
+def _print(view, as_json: bool, queued: list[str] | None = None) -> int:
     if as_json:
-        print(json.dumps(_as_dict(view), ensure_ascii=False))
+        print(json.dumps({**_as_dict(view), "queued_to": queued or []}, ensure_ascii=False))
         return 0
     print(_line(view))
     labels = {raw.get("order"): raw.get("label") for raw in view.chain_raw}
@@ -138,4 +148,7 @@ def _print(view, as_json: bool) -> int:
         decision = f"：{s.decision_label}" if s.decision_label else ""
         label = labels.get(s.order) or s.action_label
         print(f"  {s.order}. {s.role}（{s.person or '—'}） {label}{decision}")
+    if queued:
+        # Queued, not yet delivered: the running bot's outbox sends them.
+        print("已加入发送队列（机器人运行时发出）：" + "、".join(queued))
     return 0

@@ -8,6 +8,7 @@ from bot.conversation.core import Conversation
 from bot.conversation.directory import Directory
 from bot.conversation.store import ChatStore, upgrade_chat_db
 from bot.reminders.service import ReminderService
+from bot.services.leave import LeaveService
 
 
 def open_database(cfg: Config) -> Database:
@@ -35,7 +36,6 @@ def open_conversation(cfg: Config, *, console: bool = False, bot_username: str =
     from bot.agent.assistant import Assistant
     from bot.engine import Engine
     from bot.procedures.frontdesk import FrontDesk
-    from bot.procedures.ledger import LeaveLedger
     from bot.retrieval.index import KnowledgeIndex
 
     frontdesk = FrontDesk.from_config(cfg, clock=clock)
@@ -43,10 +43,35 @@ def open_conversation(cfg: Config, *, console: bool = False, bot_username: str =
     db = open_database(cfg)
     store = ChatStore(db, flow_minutes=cfg.telegram.flow_minutes, **_clocked(clock))
     assistant = Assistant.from_config(cfg, engine, clock=clock) if cfg.llm.enabled else None
-    return Conversation(cfg, engine, LeaveLedger(db, **_clocked(clock)), store,
-                        Directory(frontdesk.roster, console=console),
-                        _reminder_service(cfg, db, frontdesk.calendar, clock),
+    directory = Directory(frontdesk.roster, console=console)
+    reminders = _reminder_service(cfg, db, frontdesk.calendar, clock)
+    leave = leave_service(cfg, db, store, directory, reminders, frontdesk.calendar, clock)
+    return Conversation(cfg, engine, leave, store, directory, reminders,
                         bot_username=bot_username, assistant=assistant)
+
+
+def leave_service(cfg: Config, db: Database, store: ChatStore, directory: Directory,
+                  reminders: ReminderService, calendar, clock=None) -> LeaveService:
+    """The leave use cases over the bot's database (chat, CLI and web share this)."""
+    from bot.procedures.ledger import LeaveLedger
+    from bot.replies import load_replies
+
+    return LeaveService(LeaveLedger(db, **_clocked(clock)), store, directory, reminders,
+                        load_replies(cfg.prompts.dir, "chat.toml"),
+                        office_chat_id=cfg.telegram.office_chat_id,
+                        timezone=cfg.calendar.timezone, today=calendar.today)
+
+
+def open_leave_service(cfg: Config, clock=None) -> LeaveService:
+    """The leave service alone (operators' CLI): database, roster and calendar, no index."""
+    from bot.procedures.calendar import WorkCalendar
+    from bot.procedures.roster import Roster
+
+    calendar = WorkCalendar.load(cfg.calendar.holidays_dir, timezone=cfg.calendar.timezone)
+    db = open_database(cfg)
+    store = ChatStore(db, flow_minutes=cfg.telegram.flow_minutes, **_clocked(clock))
+    return leave_service(cfg, db, store, Directory(Roster.load(cfg.roster.path)),
+                         _reminder_service(cfg, db, calendar, clock), calendar, clock)
 
 
 def open_reminders(cfg: Config, clock=None) -> ReminderService:

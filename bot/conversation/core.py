@@ -17,9 +17,9 @@ from bot.conversation.messages import (Button, Context, Event, Message, Outcome,
                                        keyboard)
 from bot.conversation.store import ChatStore, FlowState
 from bot.engine import Engine
-from bot.procedures.ledger import LeaveLedger
 from bot.procedures.understand import LEAVE, ROUTE
 from bot.reminders.service import ReminderService
+from bot.services.leave import LeaveService
 from bot.replies import load_replies
 from bot.retrieval.lookup import ArticleRef, find_reference
 from ingest.numerals import parse_numeral
@@ -34,7 +34,7 @@ REFUSAL_QUIET_SECONDS = 3600
 
 
 class Conversation:
-    def __init__(self, cfg: Config, engine: Engine, ledger: LeaveLedger, store: ChatStore,
+    def __init__(self, cfg: Config, engine: Engine, leave: LeaveService, store: ChatStore,
                  directory: Directory, reminders: ReminderService, *, bot_username: str = "",
                  assistant=None):
         self.cfg = cfg
@@ -47,7 +47,7 @@ class Conversation:
         self.bot_username = bot_username
         self.say = load_replies(cfg.prompts.dir, "chat.toml")
         self.remind = RemindDesk(cfg, engine, reminders, store, self.say)
-        self.leave = LeaveDesk(cfg, engine, ledger, store, directory, self.say, self.remind)
+        self.leave = LeaveDesk(cfg, engine, leave, store, directory, self.say)
         self._refused: dict[int, float] = {}   # stranger user id -> when last refused
 
     # -- entry point ---------------------------------------------------------------------
@@ -346,9 +346,10 @@ class Conversation:
         index = self.engine.index
         return index.documents[index.default_doc_id].title
 
-    def reconcile(self) -> Outcome:
-        """Notifications owed by the ledger's current state (after a crash or restart)."""
-        return self.leave.reconcile()
+    def reconcile(self) -> int:
+        """Queue notifications the ledger's current state owes and the outbox lacks (a
+        request changed outside the bot); returns how many."""
+        return self.leave.service.owed()
 
     def sync_reminders(self) -> list[str]:
         """The built-in [[reminders]] of config.toml, brought into the database."""

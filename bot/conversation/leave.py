@@ -1,8 +1,8 @@
-"""Leave in chat: the guided form, approvals by button, 报备 to the office group, 销假.
+"""Leave in chat: the guided form, approvals by button, lists, 销假.
 
-Notifications are derived from the ledger's state (`notifications`), each with a key
-that names the state it announces, so announcing the same state again — after a retry,
-a restart or a reconciliation pass — sends nothing twice."""
+This desk turns chat events into calls of the leave service (bot.services.leave) and
+builds the replies to the person who acted. The service owns every side effect — the
+ledger change, the 报备, the notifications to others, the 销假 reminder."""
 from __future__ import annotations
 
 import logging
@@ -16,16 +16,17 @@ from bot.conversation.store import ChatStore, FlowState
 from bot.procedures.dates import DateParseError, parse_date_range
 from bot.procedures.frontdesk import step_text, who_text
 from bot.procedures.leave import LeaveError, leave_chain
-from bot.procedures.ledger import LeaveLedger, LedgerError, LeaveState, RequestView
+from bot.procedures.ledger import LedgerError, LeaveState
 from bot.procedures.ledger.service import MAX_DAYS_IN_PAST
 from bot.procedures.understand import KIND_OPTIONS
+from bot.services import leave_texts as texts
+from bot.services.leave import LeaveService
 
 log = logging.getLogger(__name__)
 
 MEETINGS = ["全体会议", "常务会议", "县长召开的会议", "副县长召开的会议"]
 TEXT_LIMIT = 200
 NO_DESTINATION = {"无", "没有", "不外出", "-", "—", "无外出"}
-DECISION_MARKS = {"approved": "✅", "pending": "⏳", "rejected": "❌", "skipped": "—"}
 
 
 class LeaveDesk:
@@ -33,18 +34,19 @@ class LeaveDesk:
     PRIVATE_COMMANDS = {"leave": "请假申请", "myleaves": "请假记录", "pending": "待审批事项",
                         "back": "销假"}
 
-    def __init__(self, cfg: Config, engine, ledger: LeaveLedger, store: ChatStore,
-                 directory: Directory, say, remind=None):
+    def __init__(self, cfg: Config, engine, service: LeaveService, store: ChatStore,
+                 directory: Directory, say):
         self.cfg = cfg
         self.frontdesk = engine.frontdesk
-        self.ledger = ledger
+        self.service = service
+        self.ledger = service.ledger  # reads only; every change goes through the service
         self.store = store
         self.directory = directory
         self.say = say
-        self.remind = remind  # RemindDesk: the 销假 reminder of an approved leave
 
     def reload(self, frontdesk, directory: Directory) -> None:
         self.frontdesk, self.directory = frontdesk, directory
+        self.service.directory = directory
 
     # -- the form ------------------------------------------------------------------------
     def start_form(self, ctx, args: str) -> Outcome:
@@ -168,21 +170,17 @@ class LeaveDesk:
             self.store.clear_flow(ctx.chat, ctx.event.user_id)
             return ctx.reply(chain if isinstance(chain, str) else "\n".join(chain.warnings))
         try:
-            view = self.ledger.submit(chain.applicant, chain.applicant_role, data["kind"],
-                                      data["start"], data["end"], data.get("destination", ""),
-                                      data.get("reason", ""), chain.steps,
-                                      acting_person=chain.acting, cites=chain.cites)
+            view = self.service.submit(chain, data["kind"], data["start"], data["end"],
+                                       data.get("destination", ""), data.get("reason", "")).view
         except LedgerError as exc:
             return ctx.reply(exc.message)  # the form stays; the user can fix or cancel
         self.store.clear_flow(ctx.chat, ctx.event.user_id)
-        log.info("leave request %s submitted by %s", view.id, view.applicant)
-        out = ctx.edit(f"{self.say('leave_confirm', summary=_summary(view), chain=_view_chain(view))}"
+        out = ctx.edit(f"{self.say('leave_confirm', summary=texts.summary(view), chain=texts.chain(view))}"
                         f"\n\n→ 已提交（编号 {view.id}）")
         step = view.current_step
         nxt = (self.say("leave_next_approver", who=who_text(step.role, step.person)) if step
                else self.say("leave_reported_now"))
-        out.add(ctx.chat, self.say("leave_submitted", id=view.id, next=nxt))
-        return out.extend(self.notifications(view))
+        return out.add(ctx.chat, self.say("leave_submitted", id=view.id, next=nxt))
 
     def _choose(self, ctx, data: dict, step: str, prompt: str, options: list[str]) -> Outcome:
         flow = self._save(ctx, step, data)
@@ -215,22 +213,20 @@ class LeaveDesk:
         name = ctx.person.name
         try:
             if kind == "ap":
-                view = self.ledger.approve(request_id, name)
-                out = ctx.edit(self.say("approved_by_you", text=self._request_text(view)))
-                return out.extend(self.notifications(view))
+                view = self.service.approve(request_id, name).view
+                return ctx.edit(self.say("approved_by_you", text=texts.request_text(view)))
             if kind == "rj":
-                self.ledger.check_decider(request_id, name, step_id)
+                self.service.check_decider(request_id, name, step_id)
                 flow = self.store.save_flow(ctx.chat, ctx.event.user_id, name, "reject", "reason",
                                             {"request": request_id, "message_id": ctx.event.message_id},
                                             new=True)
                 return ctx.reply(self.say("reject_reason_prompt", id=request_id),
                             keyboard([self._cancel(flow)]))
             if kind == "bk":
-                view = self.ledger.back(request_id, name, admin=bool(ctx.person.admin))
-                out = ctx.edit(self.say("returned", id=view.id))
-                return out.extend(self.notifications(view))
-            view = self.ledger.withdraw(request_id, name)
-            return ctx.edit(self.say("withdrawn", id=view.id)).extend(self.notifications(view))
+                view = self.service.back(request_id, name, admin=bool(ctx.person.admin)).view
+                return ctx.edit(self.say("returned", id=view.id))
+            view = self.service.withdraw(request_id, name).view
+            return ctx.edit(self.say("withdrawn", id=view.id))
         except LedgerError as exc:
             log.info("refused %s on request %s by %s: %s", kind, request_id, name, exc.message)
             return Outcome.popup(exc.message)
@@ -243,16 +239,16 @@ class LeaveDesk:
         request_id = flow.data["request"]
         self.store.clear_flow(ctx.chat, ctx.event.user_id)
         try:
-            view = self.ledger.reject(request_id, ctx.person.name, text)
+            view = self.service.reject(request_id, ctx.person.name, text).view
         except LedgerError as exc:
             return ctx.reply(exc.message)
         out = Outcome()
         if flow.data.get("message_id"):
             out.edits.append(Edit(ctx.chat, flow.data["message_id"],
-                                  self.say("rejected_by_you", text=self._request_text(view), reason=text)))
+                                  self.say("rejected_by_you", text=texts.request_text(view), reason=text)))
         else:
             out.add(ctx.chat, self.say("rejected_by_you", text=f"编号 {view.id}", reason=text))
-        return out.extend(self.notifications(view))
+        return out
 
     # -- lists -----------------------------------------------------------------------------
     def my_leaves(self, ctx, args: str) -> Outcome:
@@ -261,7 +257,7 @@ class LeaveDesk:
             return ctx.reply(self.say("no_leaves"))
         lines, buttons = [self.say("myleaves_header")], []
         for v in views:
-            lines.append(_line(v))
+            lines.append(texts.line(v))
             if v.state == LeaveState.SUBMITTED:
                 buttons.append(Button(self.say("withdraw_button", id=v.id), f"wd|{v.id}"))
             elif v.state in (LeaveState.APPROVED, LeaveState.REPORTED):
@@ -274,7 +270,7 @@ class LeaveDesk:
             return ctx.reply(self.say("no_pending"))
         out = Outcome()
         for v in views[:10]:
-            out.add(ctx.chat, self._approval_text(v), self._approval_buttons(v))
+            out.add(ctx.chat, self.service.approval_text(v), self.service.approval_buttons(v))
         return out
 
     def back_command(self, ctx, args: str) -> Outcome:
@@ -288,118 +284,15 @@ class LeaveDesk:
         if not views:
             return ctx.reply(self.say("nothing_to_return"))
         buttons = [Button(self.say("back_button", id=v.id), f"bk|{v.id}") for v in views[:6]]
-        return ctx.reply(self.say("back_choose") + "\n" + "\n".join(_line(v) for v in views[:6]),
+        return ctx.reply(self.say("back_choose") + "\n" + "\n".join(texts.line(v) for v in views[:6]),
                     in_rows(buttons, 2))
-
-    # -- notifications derived from the ledger ---------------------------------------------
-    def notifications(self, view: RequestView) -> Outcome:
-        """Everything owed to others for the request's current state (keyed, idempotent)."""
-        out = Outcome()
-        applicant_chat = self.directory.chat_of(view.applicant)
-        if view.state == LeaveState.APPROVED:
-            try:  # the bot files the 报备 on the applicant's behalf as the chain completes
-                view = self.ledger.report(view.id, view.applicant)
-            except LedgerError as exc:
-                log.warning("could not record 报备 of request %s: %s", view.id, exc.message)
-                view = self.ledger.get(view.id)
-        key = f"leave:{view.id}"
-        if view.state == LeaveState.SUBMITTED:
-            step = view.current_step
-            chat = self.directory.chat_of(step.person)
-            if chat is not None:
-                out.add(chat, self._approval_text(view), self._approval_buttons(view),
-                        key=f"{key}:ask:{step.id}")
-            elif applicant_chat is not None:
-                out.add(applicant_chat, self.say("approver_unreachable", who=who_text(step.role, step.person)),
-                        key=f"{key}:unreachable:{step.id}")
-            for done in view.approve_steps:
-                if done.decision == "approved" and applicant_chat is not None:
-                    out.add(applicant_chat, self.say(
-                        "step_approved", id=view.id, who=who_text(done.role, done.decided_by),
-                        next=self.say("leave_next_approver", who=who_text(step.role, step.person))),
-                        key=f"{key}:approved:{done.id}")
-        elif view.state == LeaveState.REPORTED:
-            approvals = [s for s in view.approve_steps if s.decision == "approved"]
-            if self.cfg.telegram.office_chat_id:
-                if approvals:
-                    text = self.say("office_reported", id=view.id, summary=_summary(view),
-                                    approvals="、".join(who_text(s.role, s.decided_by) for s in approvals))
-                else:
-                    text = self.say("office_reported_only", id=view.id, summary=_summary(view))
-                out.add(self.cfg.telegram.office_chat_id, text, key=f"{key}:office:reported")
-            if approvals and applicant_chat is not None:
-                out.add(applicant_chat, self.say("leave_approved_reported", id=view.id),
-                        key=f"{key}:reported")
-            if self.remind is not None:
-                self.remind.leave_return(view, applicant_chat)
-        elif view.state == LeaveState.REJECTED:
-            step = next((s for s in view.approve_steps if s.decision == "rejected"), None)
-            if step and applicant_chat is not None:
-                out.add(applicant_chat, self.say("leave_rejected", id=view.id,
-                                                 who=who_text(step.role, step.decided_by),
-                                                 reason=step.comment or ""),
-                        key=f"{key}:rejected")
-        elif view.state == LeaveState.WITHDRAWN:
-            skipped = next((s for s in view.approve_steps if s.decision == "skipped"), None)
-            chat = self.directory.chat_of(skipped.person) if skipped else None
-            if chat is not None:
-                out.add(chat, self.say("withdrawn_to_approver", id=view.id, applicant=view.applicant),
-                        key=f"{key}:withdrawn")
-        elif view.state == LeaveState.RETURNED:
-            if self.remind is not None:
-                self.remind.leave_returned(view)
-            if self.cfg.telegram.office_chat_id:
-                out.add(self.cfg.telegram.office_chat_id,
-                        self.say("office_returned", id=view.id, applicant=view.applicant,
-                                 role=view.applicant_role,
-                                 date=self.frontdesk.calendar.today().isoformat()),
-                        key=f"{key}:office:returned")
-        return out
-
-    def reconcile(self) -> Outcome:
-        out = Outcome()
-        for view in self.ledger.active():
-            out.extend(self.notifications(view))
-        return out
-
-    # -- texts -----------------------------------------------------------------------------
-    def _approval_text(self, view: RequestView) -> str:
-        return self.say("approval_request", id=view.id, summary=_summary(view), chain=_view_chain(view))
-
-    def _request_text(self, view: RequestView) -> str:
-        return f"【请假审批】编号 {view.id}\n{_summary(view)}\n\n审批流程：\n{_view_chain(view)}"
-
-    def _approval_buttons(self, view: RequestView):
-        step = view.current_step
-        if step is None:
-            return ()
-        return keyboard([Button(self.say("approve_button"), f"ap|{view.id}|{step.id}"),
-                         Button(self.say("reject_button"), f"rj|{view.id}|{step.id}")])
-
-
-def _days(start, end) -> int:
-    return (end - start).days + 1
-
-
-def _summary(view: RequestView) -> str:
-    lines = [f"申请人：{view.applicant}（{view.applicant_role}）",
-             f"类型：{view.kind}",
-             f"日期：{view.start_date.isoformat()} 至 {view.end_date.isoformat()}"
-             f"（共 {_days(view.start_date, view.end_date)} 天）"]
-    if view.destination:
-        lines.append(f"地点：{view.destination}")
-    if view.reason:
-        lines.append(f"事由：{view.reason}")
-    if view.acting_person:
-        lines.append(f"期间代行职责：{view.acting_person}")
-    return "\n".join(lines)
 
 
 def _summary_of_form(person, data: dict) -> str:
     start, end = date.fromisoformat(data["start"]), date.fromisoformat(data["end"])
     kind = data["kind"] + (f"（{data['meeting']}）" if data.get("meeting") else "")
     lines = [f"申请人：{person.name}（{person.role}）", f"类型：{kind}",
-             f"日期：{start.isoformat()} 至 {end.isoformat()}（共 {_days(start, end)} 天）"]
+             f"日期：{start.isoformat()} 至 {end.isoformat()}（共 {texts.days(start, end)} 天）"]
     if data.get("destination"):
         lines.append(f"地点：{data['destination']}")
     lines.append(f"事由：{data.get('reason', '')}")
@@ -408,28 +301,6 @@ def _summary_of_form(person, data: dict) -> str:
 
 def _chain_lines(steps) -> str:
     return "\n".join(f"{s.order}. {step_text(s)}" for s in steps) or "（无需审批）"
-
-
-def _view_chain(view: RequestView) -> str:
-    decisions = {s.order: s for s in view.steps}
-    lines = []
-    for raw in view.chain_raw:
-        step = decisions.get(raw.get("order"))
-        mark = DECISION_MARKS.get(step.decision, "") if step and step.decision else ""
-        text = f"{raw.get('order')}. {who_text(raw.get('role'), raw.get('person'))} {raw.get('label') or ''}"
-        if raw.get("to_role"):
-            text += f" → {who_text(raw.get('to_role'), raw.get('to_person'))}"
-        lines.append(f"{text} {mark}".rstrip())
-    return "\n".join(lines) or "（无需审批）"
-
-
-def _line(v: RequestView) -> str:
-    status = v.state_label
-    step = v.current_step
-    if step is not None:
-        status += f"，等待{who_text(step.role, step.person)}"
-    place = f"｜{v.destination}" if v.destination else ""
-    return (f"编号 {v.id}｜{v.kind}｜{v.start_date:%m-%d} 至 {v.end_date:%m-%d}{place}｜{status}")
 
 
 def _as_reply(ctx, out: Outcome) -> Outcome:

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from bot.conversation.messages import Button, Outcome, in_rows, keyboard
 from bot.conversation.store import ChatStore, FlowState
 from bot.reminders.service import POLICIES, ReminderError, ReminderService, local_datetime
-from bot.reminders.when import Schedule, WhenError, parse_reminder
+from bot.reminders.when import Schedule, WhenError, once, parse_reminder
 from ingest.model import split_sentences
 from ingest.numerals import to_numeral
 
@@ -23,12 +23,6 @@ JOINT_ARTICLE = 48
 # Reminders derived from a deadline go out at the start of the working day.
 MORNING = (9, 0)
 # The 销假 reminder goes out in the afternoon of the last day away.
-RETURN_TIME = (17, 0)
-
-
-def once(moment: datetime) -> Schedule:
-    return Schedule(kind="once", at=moment, time=None, weekday=None, day=None,
-                    month_in_quarter=None, minutes=None, workdays_only=False)
 
 
 class RemindDesk:
@@ -149,20 +143,6 @@ class RemindDesk:
             self.reminders.create(ctx.chat, text, ctx.person.name, once(moment), source="signing")
             made.append(_local(moment))
         return self.say("joint_scheduled", times="、".join(made)) if made else ""
-
-    def leave_return(self, view, chat_id: int | None) -> None:
-        """The applicant's 销假 reminder on the last day away (idempotent by key)."""
-        if chat_id is None:
-            return
-        moment = local_datetime(view.end_date, *RETURN_TIME, self.cfg.calendar.timezone)
-        if moment <= self.reminders.now():
-            return
-        text = self.say("leave_return_reminder", id=view.id, kind=view.kind)
-        self.reminders.ensure(f"leave:{view.id}:back", chat_id=chat_id, text=text,
-                              creator=view.applicant, schedule=once(moment), source="leave")
-
-    def leave_returned(self, view) -> None:
-        self.reminders.cancel_key(f"leave:{view.id}:back", view.applicant)
 
     def quote(self, article_no: int, marker: str) -> tuple[str, str]:
         """The label and the verbatim sentence of an article that contains `marker`."""

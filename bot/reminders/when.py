@@ -201,6 +201,12 @@ class Schedule:
         return None  # unreachable
 
 
+def once(moment: datetime) -> Schedule:
+    """A one-off schedule at `moment` (an aware datetime)."""
+    return Schedule(kind="once", at=moment, time=None, weekday=None, day=None,
+                    month_in_quarter=None, minutes=None, workdays_only=False)
+
+
 # --- normalisation -----------------------------------------------------------------------
 
 # Traditional forms a phone keyboard may produce; one character for one, so offsets hold.

@@ -88,11 +88,34 @@ def tg_config(chat_config, api):
     return cfg
 
 
+def observed(conv):
+    """Run each `handle` in a unit of work, as the adapters do, and return with its outcome
+    what the call queued in the outbox (notifications to others, owed by the services),
+    as Messages after the replies: what the actor and the people notified would see."""
+    from bot.conversation.messages import Button, Message
+    from bot.db import unit_of_work
+
+    real = conv.handle
+
+    def handle(event, prepared=None):
+        seen = {m["id"] for m in conv.store.outbox()}
+        with unit_of_work(conv.store.engine):
+            out = real(event, prepared)
+        for row in conv.store.outbox():
+            if row["id"] not in seen and row["edit_message_id"] is None:
+                rows = tuple(tuple(Button(label, data) for label, data in r) for r in row["buttons"])
+                out.messages.append(Message(row["chat_id"], row["text"], rows, row["key"]))
+        return out
+
+    conv.handle = handle
+    return conv
+
+
 @pytest.fixture
 def make_conversation(chat_config, seed_index):
     """make_conversation(**overrides) -> a Conversation on this test's database; calling
-    it again is a restart (same database, fresh objects)."""
+    it again is a restart (same database, fresh objects). See `observed`."""
     def make(clock=None):
-        return open_conversation(chat_config, index=seed_index, bot_username=BOT_USERNAME,
-                                 clock=clock)
+        return observed(open_conversation(chat_config, index=seed_index, bot_username=BOT_USERNAME,
+                                          clock=clock))
     return make

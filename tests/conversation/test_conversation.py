@@ -284,12 +284,26 @@ def test_report_only_absence_goes_straight_to_the_office_group(make_conversation
     assert any(m.chat_id == OFFICE_CHAT and "外出报告" in m.text for m in out.messages)
 
 
-def test_reconciliation_reannounces_with_the_same_keys(make_conversation, ids):
+def test_the_start_up_check_finds_nothing_owed_after_handled_updates(make_conversation, ids):
     conv = make_conversation()
-    out = file_leave(conv, ids["agri"])
-    keyed = {m.key for m in out.messages if m.key}
-    again = make_conversation().reconcile()
-    assert {m.key for m in again.messages} == keyed
+    file_leave(conv, ids["agri"])
+    before = conv.store.outbox()
+    assert make_conversation().reconcile() == 0
+    assert conv.store.outbox() == before
+
+
+def test_the_start_up_check_queues_what_a_change_outside_the_bot_owes(make_conversation, ids):
+    from bot.procedures.leave import leave_chain
+
+    conv = make_conversation()
+    fd = conv.engine.frontdesk
+    chain = leave_chain(fd.rules, fd.roster, applicant="示例·农业农村局局长", kind="出差")
+    today = fd.calendar.today()
+    view = conv.leave.ledger.submit(chain.applicant, chain.applicant_role, "出差", today,
+                                    today + timedelta(days=1), "郑州", "培训", chain.steps)
+    assert make_conversation().reconcile() == 1
+    [row] = conv.store.outbox()
+    assert row["chat_id"] == ids["county_head"] and row["key"].startswith(f"leave:{view.id}:ask:")
 
 
 def test_reload_is_for_admins(make_conversation, ids):

@@ -170,7 +170,7 @@ def test_a_restart_between_submit_and_approval_loses_nothing_and_repeats_nothing
         sent_before = len(api.sent)
         async with running(tg_config, seed_index):  # a new process on the same database
             await asyncio.sleep(1.0)
-            assert len(api.sent) == sent_before  # reconciliation re-sent nothing
+            assert len(api.sent) == sent_before, [(r["method"], r["chat_id"], (r.get("text") or "")[:30]) for r in api.sent]  # reconciliation re-sent nothing
             api.press(head, ask["message_id"], button(ask, "批准"))
             await api.async_wait_for(to_chat(agri, "已由县长"))
             await asyncio.sleep(0.5)

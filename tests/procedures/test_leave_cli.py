@@ -32,7 +32,9 @@ def test_a_request_goes_through_its_chain(bot):
     assert bot("approve", str(req["id"]), "--as", "示例·县长").returncode == 0
     assert bot("approve", str(req["id"]), "--as", "示例·副县长乙").returncode == 0
     assert bot("approve", str(req["id"]), "--as", "示例·副县长乙").returncode == 1  # twice
-    assert bot("report", str(req["id"]), "--as", "示例·农业农村局局长").returncode == 0
+    # The last approval files the 报备, as a button press does.
+    again = bot("report", str(req["id"]), "--as", "示例·农业农村局局长")
+    assert again.returncode == 1 and "已报备" in again.stdout
     shown = bot("show", str(req["id"]))
     assert "已报备" in shown.stdout and "denied" in shown.stdout
     pending = bot("list", "--pending", "示例·县长", "--json")
@@ -53,3 +55,50 @@ def test_bad_requests_are_refused_clearly(bot, args, message):
 def test_bad_date_is_a_usage_error(bot):
     r = bot("new", "--applicant", "示例·县长", "--kind", "出差", "--start", "12月7日", "--end", "2026-12-09")
     assert r.returncode == 2 and "YYYY-MM-DD" in r.stderr
+
+
+def test_cli_decisions_notify_and_file_the_report_exactly_as_a_button_press(tmp_path):
+    """`leave new/approve` call the same services as the chat: the approvers' requests,
+    the applicant's progress, the 报备 to the office and the 销假 reminder land in the
+    bot's outbox and reminders, keyed as the chat keys them."""
+    from bot.config import PROJECT_ROOT
+    from sqlalchemy import create_engine, text
+    from tests.conversation.conftest import write_roster
+
+    ids = write_roster(tmp_path / "roster.toml")
+    office = -1001000000001
+    config = (PROJECT_ROOT / "config.toml").read_text(encoding="utf-8")
+    config = (config.replace('"knowledge/', f'"{PROJECT_ROOT}/knowledge/')
+              .replace('paths = ["knowledge"]', f'paths = ["{PROJECT_ROOT}/knowledge"]')
+              .replace('dir = "prompts"', f'dir = "{PROJECT_ROOT}/prompts"'))
+    config = config.replace(f'path = "{PROJECT_ROOT}/knowledge/roster.example.toml"',
+                            f'path = "{tmp_path / "roster.toml"}"')
+    config = config.replace("office_chat_id = 0", f"office_chat_id = {office}")
+    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
+    env = {"BOT_CONFIG": str(tmp_path / "config.toml"), "BOT_DATA_DIR": str(tmp_path / "data"),
+           "PATH": "/usr/bin:/bin"}
+
+    def leave(*args):
+        r = subprocess.run([sys.executable, "-m", "bot", "leave", *args], capture_output=True,
+                           text=True, env=env, timeout=120)
+        assert r.returncode == 0, r.stdout + r.stderr
+        return r.stdout
+
+    req = json.loads(leave("new", "--applicant", "示例·农业农村局局长", "--kind", "出差",
+                           "--start", "2026-12-07", "--end", "2026-12-09", "--destination", "郑州",
+                           "--json"))
+    assert req["queued_to"] == ["示例·县长"]
+    assert "示例·副县长乙" in leave("approve", str(req["id"]), "--as", "示例·县长")
+    out = leave("approve", str(req["id"]), "--as", "示例·副县长乙")
+    assert "县政府办公室群" in out and "示例·农业农村局局长" in out
+
+    db = create_engine(f"sqlite:///{tmp_path / 'data' / 'bot.sqlite3'}")
+    with db.connect() as c:
+        rows = c.execute(text("SELECT dedupe_key, chat_id FROM chat_outbox ORDER BY id")).all()
+        reminder = c.execute(text("SELECT chat_id, state FROM chat_reminders WHERE key = :k"),
+                             {"k": f"leave:{req['id']}:back"}).one()
+    rid = req["id"]
+    assert [chat for key, chat in rows if ":ask:" in key] == [ids["示例·县长"], ids["示例·副县长乙"]]
+    assert (f"leave:{rid}:office:reported", office) in rows
+    assert (f"leave:{rid}:reported", ids["示例·农业农村局局长"]) in rows
+    assert reminder == (ids["示例·农业农村局局长"], "active")

@@ -169,7 +169,8 @@ class ChatStore:
                 query = query.where(OutboxMessage.state == state)
             return [{"id": r.id, "chat_id": r.chat_id, "text": r.text, "state": r.state,
                      "key": r.dedupe_key, "attempts": r.attempts, "error": r.error,
-                     "edit_message_id": r.edit_message_id}
+                     "edit_message_id": r.edit_message_id,
+                     "buttons": json.loads(r.buttons or "[]")}
                     for r in s.scalars(query).all()]
 
     def _set(self, outbox_id: int, **values) -> None:

@@ -1,0 +1,190 @@
+"""Leave use cases: submit, approve, reject, withdraw, report, return (销假).
+
+Each call runs in one unit of work (joining the caller's, e.g. the update being handled)
+and performs every side effect the new state owes: the 报备 the bot files as the chain
+completes, the notifications to approvers, applicant and office (outbox rows keyed by the
+state they announce, so announcing a state again sends nothing twice), and the applicant's
+销假 reminder. The chat, the CLI and a web console call these; none of them sends a
+leave notification itself. A refusal raises LedgerError and changes nothing.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.conversation.directory import Directory
+from bot.conversation.messages import Button, keyboard
+from bot.conversation.store import ChatStore
+from bot.db import unit_of_work
+from bot.procedures.frontdesk import who_text
+from bot.procedures.ledger import LeaveLedger, LedgerError, LeaveState, RequestView
+from bot.reminders.service import ReminderService, local_datetime
+from bot.reminders.when import once
+from bot.services import leave_texts as texts
+
+log = logging.getLogger(__name__)
+
+# The applicant's 销假 reminder: at this local time on the last day away.
+RETURN_TIME = (17, 0)
+
+
+@dataclass
+class Done:
+    """What a use case did: the request as it now stands, and who was sent what (the
+    outbox keys newly queued, with their recipients' chat ids)."""
+    view: RequestView
+    queued: list[tuple[str, int]] = field(default_factory=list)
+
+    def recipients(self) -> list[int]:
+        return [chat for _key, chat in self.queued]
+
+
+class LeaveService:
+    def __init__(self, ledger: LeaveLedger, outbox: ChatStore, directory: Directory,
+                 reminders: ReminderService, say, *, office_chat_id: int | None,
+                 timezone: str, today):
+        self.ledger = ledger
+        self.outbox = outbox
+        self.directory = directory
+        self.reminders = reminders
+        self.say = say
+        self.office_chat_id = office_chat_id or None
+        self.timezone = timezone
+        self._today = today  # () -> date, the county's calendar day
+
+    @property
+    def db(self):
+        return self.ledger.engine
+
+    # -- use cases --------------------------------------------------------------------------
+    def submit(self, chain, kind: str, start, end, destination: str = "", reason: str = "") -> Done:
+        """File a request along a computed chain (`bot.procedures.leave.leave_chain`)."""
+        def body():
+            view = self.ledger.submit(chain.applicant, chain.applicant_role, kind, start, end,
+                                      destination, reason, chain.steps,
+                                      acting_person=chain.acting, cites=chain.cites)
+            log.info("leave request %s submitted by %s", view.id, view.applicant)
+            return view
+        return self._in_unit(body)
+
+    def approve(self, request_id: int, actor: str, comment: str | None = None) -> Done:
+        return self._in_unit(lambda: self.ledger.approve(request_id, actor, comment))
+
+    def reject(self, request_id: int, actor: str, reason: str) -> Done:
+        return self._in_unit(lambda: self.ledger.reject(request_id, actor, reason))
+
+    def withdraw(self, request_id: int, actor: str) -> Done:
+        return self._in_unit(lambda: self.ledger.withdraw(request_id, actor))
+
+    def report(self, request_id: int, actor: str, *, admin: bool = False) -> Done:
+        return self._in_unit(lambda: self.ledger.report(request_id, actor, admin=admin))
+
+    def back(self, request_id: int, actor: str, *, admin: bool = False) -> Done:
+        return self._in_unit(lambda: self.ledger.back(request_id, actor, admin=admin))
+
+    def _in_unit(self, change) -> Done:
+        """Make the ledger change and announce it, in one unit of work. A refusal commits
+        what the ledger recorded about it (the audit row of a denied attempt) and is
+        raised after the unit."""
+        refused = None
+        with unit_of_work(self.db):
+            try:
+                return self._announce(change())
+            except LedgerError as exc:
+                refused = exc
+        raise refused
+
+    def check_decider(self, request_id: int, actor: str, step_id: int | None = None):
+        return self.ledger.check_decider(request_id, actor, step_id)
+
+    def owed(self) -> int:
+        """Queue whatever the active requests' states owe and is not queued yet (the
+        start-up check); returns how many messages that was."""
+        with unit_of_work(self.db):
+            return sum(len(self._announce(v).queued) for v in self.ledger.active())
+
+    # -- what a state owes ------------------------------------------------------------------
+    def _announce(self, view: RequestView) -> Done:
+        done = Done(view)
+
+        def send(chat: int | None, text: str, key: str, buttons=()) -> bool:
+            if chat is None:
+                return False
+            rows = [[[b.label, b.data] for b in row] for row in buttons]
+            if self.outbox.enqueue(chat, text, rows, key=key) is not None:
+                done.queued.append((key, chat))
+            return True
+
+        applicant_chat = self.directory.chat_of(view.applicant)
+        if view.state == LeaveState.APPROVED:
+            try:  # the bot files the 报备 on the applicant's behalf as the chain completes
+                view = self.ledger.report(view.id, view.applicant)
+            except LedgerError as exc:
+                log.warning("could not record 报备 of request %s: %s", view.id, exc.message)
+                view = self.ledger.get(view.id)
+            done.view = view
+        key = f"leave:{view.id}"
+        if view.state == LeaveState.SUBMITTED:
+            step = view.current_step
+            if not send(self.directory.chat_of(step.person), self.approval_text(view),
+                        f"{key}:ask:{step.id}", self.approval_buttons(view)):
+                send(applicant_chat, self.say("approver_unreachable", who=who_text(step.role, step.person)),
+                     f"{key}:unreachable:{step.id}")
+            for prior in view.approve_steps:
+                if prior.decision == "approved":
+                    send(applicant_chat, self.say(
+                        "step_approved", id=view.id, who=who_text(prior.role, prior.decided_by),
+                        next=self.say("leave_next_approver", who=who_text(step.role, step.person))),
+                        f"{key}:approved:{prior.id}")
+        elif view.state == LeaveState.REPORTED:
+            approvals = [s for s in view.approve_steps if s.decision == "approved"]
+            if approvals:
+                text = self.say("office_reported", id=view.id, summary=texts.summary(view),
+                                approvals="、".join(who_text(s.role, s.decided_by) for s in approvals))
+            else:
+                text = self.say("office_reported_only", id=view.id, summary=texts.summary(view))
+            send(self.office_chat_id, text, f"{key}:office:reported")
+            if approvals:
+                send(applicant_chat, self.say("leave_approved_reported", id=view.id), f"{key}:reported")
+            self._return_reminder(view, applicant_chat)
+        elif view.state == LeaveState.REJECTED:
+            step = next((s for s in view.approve_steps if s.decision == "rejected"), None)
+            if step is not None:
+                send(applicant_chat, self.say("leave_rejected", id=view.id,
+                                              who=who_text(step.role, step.decided_by),
+                                              reason=step.comment or ""), f"{key}:rejected")
+        elif view.state == LeaveState.WITHDRAWN:
+            skipped = next((s for s in view.approve_steps if s.decision == "skipped"), None)
+            if skipped is not None:
+                send(self.directory.chat_of(skipped.person),
+                     self.say("withdrawn_to_approver", id=view.id, applicant=view.applicant),
+                     f"{key}:withdrawn")
+        elif view.state == LeaveState.RETURNED:
+            self.reminders.cancel_key(f"leave:{view.id}:back", view.applicant)
+            send(self.office_chat_id, self.say("office_returned", id=view.id, applicant=view.applicant,
+                                               role=view.applicant_role, date=self._today().isoformat()),
+                 f"{key}:office:returned")
+        return done
+
+    def _return_reminder(self, view: RequestView, chat_id: int | None) -> None:
+        """The applicant's 销假 reminder on the last day away (idempotent by key)."""
+        if chat_id is None:
+            return
+        moment: datetime = local_datetime(view.end_date, *RETURN_TIME, self.timezone)
+        if moment <= self.reminders.now():
+            return
+        self.reminders.ensure(f"leave:{view.id}:back", chat_id=chat_id,
+                              text=self.say("leave_return_reminder", id=view.id, kind=view.kind),
+                              creator=view.applicant, schedule=once(moment), source="leave")
+
+    # -- texts the approver's message carries -------------------------------------------------
+    def approval_text(self, view: RequestView) -> str:
+        return self.say("approval_request", id=view.id, summary=texts.summary(view), chain=texts.chain(view))
+
+    def approval_buttons(self, view: RequestView):
+        step = view.current_step
+        if step is None:
+            return ()
+        return keyboard([Button(self.say("approve_button"), f"ap|{view.id}|{step.id}"),
+                         Button(self.say("reject_button"), f"rj|{view.id}|{step.id}")])
