@@ -1043,6 +1043,14 @@ class BotApiStandIn(ThreadedServer):
         self._notify_updates()
         return result
 
+    def inject(self, payload: dict) -> dict:
+        """Queue a raw update (``payload`` without ``update_id``), whatever its shape: for
+        updates the bot cannot parse or does not handle. Returns the update."""
+        with self._cond:
+            update = copy.deepcopy(self._enqueue(copy.deepcopy(payload)))
+        self._notify_updates()
+        return update
+
     def pending_updates(self) -> int:
         """How many injected updates the bot has not confirmed yet (via getUpdates offset)."""
         with self._lock:
