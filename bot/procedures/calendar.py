@@ -93,8 +93,12 @@ class WorkCalendar:
         *,
         timezone: str = "Asia/Shanghai",
         today: Callable[[], _dt.date] | None = None,
+        library_until: int | None = None,
     ) -> None:
         self._files = dict(files or {})
+        # Years after this are treated as unknown to chinese_calendar (tests of the
+        # unknown-year path that keep working the day the library learns that year).
+        self._library_until = library_until
         try:
             self._tz = ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -217,6 +221,8 @@ class WorkCalendar:
         if year not in self._years:
             if year in self._files:
                 table = _table_from_file(self._files[year])
+            elif self._library_until is not None and year > self._library_until:
+                table = None
             else:
                 table = _table_from_library(year)
             self._years[year] = table

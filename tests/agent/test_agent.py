@@ -45,11 +45,6 @@ def test_a_wrong_signer_twice_gives_the_offline_answer(assistant_with, agent_eng
 
 
 def test_a_quote_that_is_not_verbatim_is_rejected(assistant_with):
-    a = assistant_with(fake(call("get_article", number=50),
-                            fake_text("依据第五十条：“人事任免文件一律由县委书记签发”。"),
-                            call("get_article", number=50),
-                            fake_text("依据第五十条：“人事任免文件一律由县委书记签发”。")))
-    assert a.answer("第五十条管什么文件").path in {"offline-unverified", "offline"}
     b = assistant_with(fake(call("get_article", number=50),
                             fake_text("依据第五十条：“人事任免文件一律由县委书记签发”。"),
                             call("get_article", number=50),
@@ -90,6 +85,7 @@ def test_a_leave_draft_is_only_a_draft(assistant_with):
                                  end="2026-12-09", destination="郑州", reason="培训"),
                             fake_text("已为您生成请假草稿，请核对后点击提交。本规则没有规定需要另行说明的事项。")))
     answer = a.answer("帮我请下周一到周三去郑州出差培训", given={"asker": "示例·农业农村局局长"})
+    assert answer.path == "llm"   # the model was asked, and its tool call made the draft
     assert answer.drafts == [{"type": "leave", "kind": "出差", "start": "2026-12-07",
                               "end": "2026-12-09", "destination": "郑州", "reason": "培训"}]
 
