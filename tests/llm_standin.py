@@ -65,6 +65,11 @@ def tool_call(name: str, args: dict, call_id: str | None = None) -> dict:
     return item
 
 
+def truncated(content: str) -> dict:
+    """An answer cut off at the token limit (finish_reason "length")."""
+    return {"kind": "message", "content": content, "tool_calls": None, "finish_reason": "length"}
+
+
 def malformed_tool_call(name: str, raw_arguments: str = "{not json") -> dict:
     """A tool call whose ``arguments`` string is not valid JSON."""
     return {"kind": "message", "content": None, "finish_reason": "tool_calls",
@@ -118,15 +123,19 @@ class LLMStandIn(ThreadedServer):
     """An OpenAI chat-completions server on 127.0.0.1 for ``ChatOpenAI(base_url=...)``.
 
     ``default``: the item used when the script is empty (settable later as ``.default``).
-    ``models``: the ids listed by ``GET /v1/models``.
+    ``models``: the ids listed by ``GET /v1/models``; a chat request for another model gets
+    404 ``model_not_found``. ``api_keys``: the keys accepted (None: any non-empty bearer
+    token); a missing or other key gets 401 ``invalid_api_key``. As the real API does, a
+    ``tool`` message that answers no preceding assistant ``tool_calls`` id gets 400.
     """
 
     NAME = "llm-standin"
 
     def __init__(self, *, default: dict | str | None = None,
-                 models: Iterable[str] = ("qwen-plus",)):
+                 models: Iterable[str] = ("qwen-plus",), api_keys: Iterable[str] | None = None):
         self.default = _as_item(default if default is not None else text(DEFAULT_TEXT))
         self.models = list(models)
+        self.api_keys = None if api_keys is None else set(api_keys)
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
         super().__init__()
@@ -183,6 +192,9 @@ class LLMStandIn(ThreadedServer):
         body = record["body"]
         if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
             return self._json(error_body(400, "request body must be JSON with 'messages'"), 400)
+        refusal = self._refusal(record, body)
+        if refusal is not None:
+            return self._json(error_body(*refusal), refusal[0])
         with self._lock:
             item = self._script.pop(0) if self._script else self.default
         try:
@@ -204,6 +216,28 @@ class LLMStandIn(ThreadedServer):
         if body.get("stream"):
             return await self._stream(request, body, item)
         return self._json(self._completion(body, item))
+
+    def _refusal(self, record: dict, body: dict) -> tuple[int, str] | None:
+        """What the real API refuses before any model runs: (status, message) or None."""
+        auth = record["headers"].get("authorization", "")
+        key = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
+        if not key or (self.api_keys is not None and key not in self.api_keys):
+            return 401, "Incorrect API key provided."
+        if body.get("model") not in self.models:
+            return 404, f"The model `{body.get('model')}` does not exist or you do not have access to it."
+        open_calls: set[str] = set()
+        for message in body["messages"]:
+            if not isinstance(message, dict):
+                return 400, "Invalid type for 'messages': expected an object."
+            if message.get("role") == "assistant":
+                open_calls = {c.get("id") for c in message.get("tool_calls") or [] if isinstance(c, dict)}
+            elif message.get("role") == "tool":
+                if message.get("tool_call_id") not in open_calls:
+                    return 400, ("Invalid parameter: messages with role 'tool' must be a response "
+                                 "to a preceeding message with 'tool_calls'.")
+            else:
+                open_calls = set()
+        return None
 
     def _envelope(self, body: dict, obj: str) -> dict:
         return {"id": f"chatcmpl-standin-{next(self._ids)}", "object": obj,

@@ -228,9 +228,10 @@ def test_streaming_text_and_tool_calls(standin):
 
 def test_raw_sse_ends_with_done_and_has_usage(standin):
     standin.script("abc")
-    body = {"model": "m", "stream": True, "stream_options": {"include_usage": True},
+    body = {"model": "qwen-plus", "stream": True, "stream_options": {"include_usage": True},
             "messages": [{"role": "user", "content": "x"}]}
-    response = httpx.post(f"{standin.base_url}/chat/completions", json=body)
+    response = httpx.post(f"{standin.base_url}/chat/completions", json=body,
+                          headers={"Authorization": "Bearer sk-test"})
     assert response.headers["content-type"].startswith("text/event-stream")
     events = [line[6:] for line in response.text.splitlines() if line.startswith("data: ")]
     assert events[-1] == "[DONE]"
@@ -244,9 +245,9 @@ def test_openai_client_models_and_unknown_path(standin):
     client = openai.OpenAI(base_url=standin.base_url, api_key="sk-other", max_retries=0)
     assert [m.id for m in client.models.list()] == ["qwen-plus"]
     standin.script("plain")
-    completion = client.chat.completions.create(model="deepseek-chat",
+    completion = client.chat.completions.create(model="qwen-plus",
                                                 messages=[{"role": "user", "content": "x"}])
-    assert completion.model == "deepseek-chat"
+    assert completion.model == "qwen-plus"
     assert completion.choices[0].message.content == "plain"
     assert completion.usage.total_tokens == (completion.usage.prompt_tokens
                                              + completion.usage.completion_tokens)
@@ -292,3 +293,35 @@ def test_async_invoke_and_async_wait(standin):
 def test_wait_for_requests_times_out_with_dump(standin):
     with pytest.raises(AssertionError, match="fewer than 1 requests"):
         standin.wait_for_requests(1, timeout=0.1)
+
+
+def test_refuses_what_the_real_api_refuses(standin):
+    """A wrong key (401), an unknown model (404), a tool message without its tool call
+    (400) — and the product's client sees them as errors, not answers."""
+    strict = LLMStandIn(api_keys=["sk-right"])
+    with strict:
+        def post(body, key="sk-right"):
+            return httpx.post(f"{strict.base_url}/chat/completions", json=body,
+                              headers={"Authorization": f"Bearer {key}"} if key else {})
+        user = {"role": "user", "content": "x"}
+        assert post({"model": "qwen-plus", "messages": [user]}, key="sk-wrong").status_code == 401
+        assert post({"model": "qwen-plus", "messages": [user]}, key=None).status_code == 401
+        missing = post({"model": "gpt-9", "messages": [user]})
+        assert missing.status_code == 404 and "gpt-9" in missing.json()["error"]["message"]
+        orphan = post({"model": "qwen-plus", "messages": [
+            user, {"role": "tool", "tool_call_id": "call_1", "content": "r"}]})
+        assert orphan.status_code == 400
+        answered = post({"model": "qwen-plus", "messages": [
+            user, {"role": "assistant", "content": None, "tool_calls": [
+                {"id": "call_1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
+            {"role": "tool", "tool_call_id": "call_1", "content": "r"}]})
+        assert answered.status_code == 200
+        assert strict.pending == 0   # refused requests consumed no scripted answer
+
+
+def test_a_truncated_answer_says_so(standin):
+    from llm_standin import truncated
+    standin.script(truncated("人事任免文件由县"))
+    client = openai.OpenAI(base_url=standin.base_url, api_key="sk-x", max_retries=0)
+    done = client.chat.completions.create(model="qwen-plus", messages=[{"role": "user", "content": "x"}])
+    assert done.choices[0].finish_reason == "length"

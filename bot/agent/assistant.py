@@ -150,6 +150,9 @@ class Assistant:
         final = state["messages"][-1]
         if not isinstance(final, AIMessage) or getattr(final, "invalid_tool_calls", None):
             raise AgentFailed("the model ended without a usable answer")
+        if (final.response_metadata or {}).get("finish_reason") == "length":
+            # Cut off at the token limit: a half sentence may still quote correctly.
+            raise AgentFailed("the model's answer was truncated")
         return _text(final).strip()
 
     def _system(self, asker: str | None) -> str:

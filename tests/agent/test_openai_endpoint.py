@@ -129,3 +129,25 @@ def test_a_stopped_endpoint_answers_offline_at_once(http_assistant, endpoint):
     started = time.monotonic()
     answer = assistant.answer(PERSONNEL)
     assert answer.path == "offline-fallback" and time.monotonic() - started < 2.5
+
+
+def test_an_answer_cut_off_at_the_token_limit_is_not_shown(http_assistant, endpoint):
+    from llm_standin import truncated
+    cut = truncated(GOOD + "另外，涉及")
+    endpoint.script(tool_call("route_document", {"issuer": "县政府", "doc_kind": "人事任免"}), cut,
+                    tool_call("route_document", {"issuer": "县政府", "doc_kind": "人事任免"}), cut)
+    answer = http_assistant().answer(PERSONNEL, given={"asker": "示例·农业农村局局长"})
+    assert answer.path.startswith("offline") and "另外，涉及" not in answer.answer
+    assert len(endpoint.chat_requests) >= 2
+
+
+def test_a_wrong_key_or_model_falls_back_to_the_offline_answer(llm_config, agent_engine, monkeypatch):
+    strict = LLMStandIn(api_keys=["sk-right"])
+    with strict:
+        for key, model in (("sk-wrong", "qwen-plus"), ("sk-right", "no-such-model")):
+            monkeypatch.setenv("TEST_LLM_KEY", key)
+            llm_config.llm.base_url = strict.base_url
+            llm_config.llm.model = model
+            llm_config.llm.api_key_env = "TEST_LLM_KEY"
+            answer = Assistant(llm_config, agent_engine, make_chat_model(llm_config.llm)).answer(PERSONNEL)
+            assert answer.path.startswith("offline") and "县长" in answer.answer
