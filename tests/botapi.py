@@ -29,7 +29,10 @@ Behaviour modelled on the real Bot API (beyond the basics):
 * editMessageText without ``reply_markup`` removes the inline keyboard; an edit that changes
   nothing gives 400 "message is not modified";
 * a callback query can be answered once, and only if ``press`` created it;
-* getUpdates is refused (409) while a webhook is set; ``allowed_updates`` filters delivery.
+* getUpdates is refused (409) while a webhook is set; ``allowed_updates`` filters delivery;
+* a private chat with a user who never wrote to the bot gets 403 "bot can't initiate
+  conversation with a user" (``started`` lists who did); in groups, privacy mode delivers only
+  commands, mentions of the bot and replies to its messages.
 """
 from __future__ import annotations
 
@@ -96,6 +99,11 @@ class ApiError(Exception):
 
 def _bad(description: str) -> ApiError:
     return ApiError(400, f"Bad Request: {description}")
+
+
+def _utf16_slice(text: str, offset: int, length: int) -> str:
+    raw = text.encode("utf-16-le")
+    return raw[2 * offset: 2 * (offset + length)].decode("utf-16-le", errors="replace")
 
 
 def utf16_len(text: str) -> int:
@@ -349,12 +357,18 @@ class BotApiStandIn(ThreadedServer):
     CLIENT_MAX_SIZE = 64 * 1024 * 1024
 
     def __init__(self, *, username: str = DEFAULT_BOT_USERNAME, token: str | None = None,
-                 strict_chats: bool = False):
+                 strict_chats: bool = False, privacy_mode: bool = True):
         self.username = username
         self.token = token
         self.strict_chats = strict_chats
+        #: As on Telegram, a group message reaches the bot only when it is a command, a
+        #: mention of the bot or a reply to one of its messages (others are not delivered).
+        self.privacy_mode = privacy_mode
         #: Chat ids whose messages fail with 403 Forbidden; tests add to it freely.
         self.blocked_chats: set[int] = set()
+        #: Users who have started the bot (wrote to it in private). As on Telegram, a bot
+        #: cannot open a private chat with anyone else: 403 "can't initiate conversation".
+        self.started: set[int] = set()
 
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
@@ -656,6 +670,8 @@ class BotApiStandIn(ThreadedServer):
         return self._remember_chat(chat_id)
 
     def _check_blocked(self, chat: dict) -> None:
+        if chat["type"] == "private" and chat["id"] not in self.started:
+            raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
         if chat["id"] in set(self.blocked_chats):
             if chat["type"] == "private":
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
@@ -997,6 +1013,8 @@ class BotApiStandIn(ThreadedServer):
         with self._cond:
             user = self._remember_user(user_id, first_name, username)
             chat = self._remember_chat(chat_id, chat_type, title)
+            if chat["type"] == "private":
+                self.started.add(user_id)
             message: dict[str, Any] = {"message_id": self._new_message_id(chat_id),
                                        "from": user, "chat": chat, "date": int(time.time()),
                                        "text": text}
@@ -1010,10 +1028,30 @@ class BotApiStandIn(ThreadedServer):
                                    "to reply to")
                 message["reply_to_message"] = self._for_embedding(target)
             self._messages[(chat_id, message["message_id"])] = message
+            if chat["type"] != "private" and self.privacy_mode and not self._reaches_bot(message):
+                # Privacy mode: the group sees it, the bot never gets an update.
+                return {"update_id": None, "message": copy.deepcopy(message), "delivered": False}
             update = self._enqueue({"message": copy.deepcopy(message)})
             result = copy.deepcopy(update)
         self._notify_updates()
         return result
+
+    def _reaches_bot(self, message: dict) -> bool:
+        """What privacy mode lets through in a group: commands (general, or for this bot),
+        mentions of the bot, and replies to the bot's messages."""
+        reply = message.get("reply_to_message")
+        if reply and (reply.get("from") or {}).get("id") == BOT_ID:
+            return True
+        text = message.get("text") or ""
+        for entity in message.get("entities") or ():
+            value = _utf16_slice(text, entity["offset"], entity["length"])
+            if entity["type"] == "bot_command":
+                target = value.partition("@")[2]
+                if not target or target.lower() == self.username.lower():
+                    return True
+            if entity["type"] == "mention" and value[1:].lower() == self.username.lower():
+                return True
+        return False
 
     def press(self, user_id: int, message_id: int, data: str, chat_id: int | None = None, *,
               check_button: bool = True) -> dict:
@@ -1033,6 +1071,8 @@ class BotApiStandIn(ThreadedServer):
                     raise ValueError(f"message {message_id} in chat {chat_id} has no button "
                                      f"with callback_data {data!r}; it has {datas!r}")
             user = self._remember_user(user_id)
+            if chat_id > 0:
+                self.started.add(user_id)
             query_id = f"{BOT_ID % 100000}{next(self._query_ids):08d}"
             self._queries[query_id] = {"answered": False}
             update = self._enqueue({"callback_query": {

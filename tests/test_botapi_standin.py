@@ -37,7 +37,29 @@ GROUP = -1001234567890
 @pytest.fixture
 def api():
     with BotApiStandIn() as standin:
+        standin.started.add(USER)  # USER has written to the bot before
         yield standin
+
+
+def test_a_bot_cannot_open_a_private_chat_nobody_started(api):
+    from telegram.error import Forbidden
+    stranger = USER + 1
+    with pytest.raises(Forbidden, match="can't initiate conversation"):
+        run(lambda bot: bot.send_message(stranger, "你好"), api)
+    api.send_text(stranger, "/start")
+    assert run(lambda bot: bot.send_message(stranger, "你好"), api).chat.id == stranger
+
+
+def test_privacy_mode_delivers_only_commands_mentions_and_replies_in_groups(api):
+    plain = api.send_text(USER, "大家好", chat_id=GROUP)
+    assert plain["delivered"] is False
+    api.send_text(USER, "/help", chat_id=GROUP)
+    api.send_text(USER, "/help@other_bot", chat_id=GROUP + 1)
+    api.send_text(USER, f"@{api.username} 在吗", chat_id=GROUP)
+    bot_message = run(lambda bot: bot.send_message(GROUP, "请回复"), api)
+    api.send_text(USER, "回复内容", chat_id=GROUP, reply_to_message_id=bot_message.message_id)
+    texts = [u["message"]["text"] for u in api.injected]
+    assert texts == ["/help", f"@{api.username} 在吗", "回复内容"]
 
 
 def run(coro_fn, api: BotApiStandIn, token: str = TOKEN):

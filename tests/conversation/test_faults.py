@@ -159,6 +159,7 @@ def test_kill_9_around_approvals_loses_no_report_and_no_decision(serve, api):
     server, ids = serve
     rng = random.Random(SEED + 1)
     head, deputy, agri = ids["示例·县长"], ids["示例·副县长乙"], ids["示例·农业农村局局长"]
+    api.started.update({head, deputy, agri})  # all three use the bot already
     # Three requests filed by the operator's CLI (the same service as the chat form).
     env = dict(server.env)
     requests = []

@@ -83,6 +83,7 @@ def test_sign_with_buttons_to_the_end(api, tg_config, seed_index, ids):
 
 def test_leave_end_to_end_across_approvers_and_the_office_group(api, tg_config, seed_index, ids):
     agri, head, deputy = ids["agri"], ids["county_head"], ids["deputy_b"]
+    api.started.update({head, deputy})  # the approvers have started the bot before
 
     async def scenario():
         async with running(tg_config, seed_index):
@@ -162,6 +163,7 @@ def test_500s_and_429s_delay_but_lose_nothing(api, tg_config, seed_index, ids):
 def test_a_restart_between_submit_and_approval_loses_nothing_and_repeats_nothing(
         api, tg_config, seed_index, ids):
     agri, head = ids["agri"], ids["county_head"]
+    api.started.add(head)
 
     async def scenario():
         async with running(tg_config, seed_index):
@@ -183,6 +185,7 @@ def test_a_crash_before_the_notification_is_repaired_on_start(api, tg_config, se
     """The ledger committed but the process died before queuing the approver's message."""
     from bot.procedures.leave import leave_chain
 
+    api.started.add(ids["county_head"])
     conv = open_conversation(tg_config, index=seed_index)
     fd = conv.engine.frontdesk
     chain = leave_chain(fd.rules, fd.roster, applicant="示例·农业农村局局长", kind="出差")
@@ -251,6 +254,7 @@ def test_a_chat_that_blocked_the_bot_does_not_hold_up_the_others(api, tg_config,
 def test_webhook_mode_checks_the_secret_and_serves_health(api, tg_config, seed_index, ids):
     uid = ids["agri"]
     secret = "s3cret-token_for-webhook"
+    api.started.add(uid)  # the update below reaches the bot directly, not through the stand-in
 
     async def scenario():
         async with running(tg_config, seed_index, webhook_url="https://bot.example.gov.cn/telegram",
