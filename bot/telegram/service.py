@@ -86,6 +86,10 @@ class TelegramService:
         self._queued: dict[object, collections.deque] = {}   # chat → its updates, in order
         self._workers: dict[object, asyncio.Task] = {}
         self._in_flight: set[int] = set()
+        # Updates this process finished lately: an inbox read that raced their commit
+        # must not hand them out again.
+        self._finished: collections.deque = collections.deque(maxlen=10_000)
+        self._finished_set: set[int] = set()
 
     # -- lifecycle -----------------------------------------------------------------------
     async def start(self) -> None:
@@ -233,7 +237,7 @@ class TelegramService:
         while True:
             try:
                 for item in await asyncio.to_thread(self.inbox.pending, 500):
-                    if item.update_id in self._in_flight:
+                    if item.update_id in self._in_flight or item.update_id in self._finished_set:
                         continue
                     self._in_flight.add(item.update_id)
                     chat = item.chat_id if item.chat_id is not None else ("update", item.update_id)
@@ -261,6 +265,7 @@ class TelegramService:
                 async with self._slots:
                     await self._process(item)
                 queue.popleft()
+                self._remember_finished(item.update_id)
                 self._in_flight.discard(item.update_id)
         except asyncio.CancelledError:
             raise
@@ -274,14 +279,20 @@ class TelegramService:
                 self._in_flight.discard(item.update_id)
             self._workers.pop(chat, None)
 
+    def _remember_finished(self, update_id: int) -> None:
+        if len(self._finished) == self._finished.maxlen:
+            self._finished_set.discard(self._finished[0])
+        self._finished.append(update_id)
+        self._finished_set.add(update_id)
+
     async def _process(self, item) -> None:
         try:
             update = Update.de_json(json.loads(item.payload), self.app.bot)
         except Exception as exc:
-            # Reported once, without the payload: it holds what people typed.
-            log.warning("update %s could not be parsed (%s); kept as poison and skipped",
-                        item.update_id, type(exc).__name__)
-            await asyncio.to_thread(self.inbox.finish, item.update_id, POISON, type(exc).__name__)
+            if await asyncio.to_thread(self.inbox.finish, item.update_id, POISON, type(exc).__name__):
+                # Reported once, without the payload: it holds what people typed.
+                log.warning("update %s could not be parsed (%s); kept as poison and skipped",
+                            item.update_id, type(exc).__name__)
             return
         event = self._event(update)
         if event is None:

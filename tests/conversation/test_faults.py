@@ -227,3 +227,37 @@ def test_an_unparsable_update_is_skipped_once_and_holds_nothing_up(serve, api):
     assert secret not in log and "CRITICAL" not in log and "Traceback" not in log
     assert log.count("could not be parsed") == 1
     assert len(calls) < 60, "getUpdates must not hot-loop"
+
+
+def test_fuzzed_updates_give_no_traceback_and_hold_nothing_up(serve, api):
+    """Seeded random updates (noise, strange commands, forged presses, stickers, polls,
+    channel posts, unknown fields, broken shapes, a 1 MB command) and a burst from one
+    user; a member asking meanwhile is answered, and the log has no traceback."""
+    from fuzz_updates import huge_command, payloads
+
+    server, ids = serve
+    rng = random.Random(SEED + 2)
+    members = [STAFF_BASE + i for i in range(20)] + [ids["示例·县长"], 999_000_111]  # + a stranger
+    api.started.update(members)
+    server.start()
+    for item in payloads(rng, members, 400):
+        api.inject(item)
+    api.send_text(members[1], huge_command())
+    for i in range(200):                              # one user's burst
+        api.send_text(members[2], f"/article {1 + i % 67}")
+    asker = members[3]
+    api.send_text(asker, "/article 48")
+    deadline = time.monotonic() + 200
+    _wait(lambda: any("四十八、" in t for t in api.messages_to(asker)), deadline,
+          "the answer behind the fuzz", server)
+    _wait(lambda: len(api.messages_to(members[2])) >= 200 and api.pending_updates() == 0,
+          deadline, "the burst", server)
+    time.sleep(1.0)
+    log = server.text()
+    tracebacks = log.count("Traceback")
+    print(f"fuzz: 400 fuzzed + 1 huge + 200 burst updates, {tracebacks} tracebacks")
+    errors = re.findall(r"(?m)^(?:ERROR|CRITICAL) .*$", log)
+    assert tracebacks == 0 and errors == [], log[-3000:]
+    poison = re.findall(r"update (\d+) could not be parsed", log)
+    assert poison and len(poison) == len(set(poison))   # each reported once
+    assert "handled before" not in log                   # nothing handed out twice
