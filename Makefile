@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: run test ingest eval bench bench-telegram bench-real clean
+.PHONY: run test ingest eval bench bench-telegram bench-fuzz bench-real clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ bench: $(VENV)/.installed-run
 # Simulated staff through the Bot API stand-in against `python -m bot serve`.
 bench-telegram: $(VENV)/.installed-run
 	$(BIN)/python bench/telegram.py $(ARGS)
+
+# Fuzzed updates, a 1,000-update burst and kill -9 runs against `python -m bot serve`.
+bench-fuzz: $(VENV)/.installed-run
+	$(BIN)/python bench/fuzz.py $(ARGS)
 
 # Real regulations (../shared/regulations): ingest time, memory, latency and quality at ~680 documents.
 bench-real: $(VENV)/.installed-run

@@ -25,11 +25,24 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT))
 
 from botapi import BotApiStandIn  # noqa: E402
 from fuzz_updates import huge_command, payloads  # noqa: E402
-from telegram import FIRST_USER_ID, TOKEN, write_setup  # noqa: E402  (bench/telegram.py)
+
+
+def _load_bench_telegram():
+    """bench/telegram.py's setup helpers (not importable as `telegram`: that is PTB)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_telegram", BENCH / "telegram.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_tg = _load_bench_telegram()
+FIRST_USER_ID, TOKEN, write_setup = _tg.FIRST_USER_ID, _tg.TOKEN, _tg.write_setup
 
 PY = sys.executable
 ARTICLE = re.compile(r"【原文】第(\S+?)条")
