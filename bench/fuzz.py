@@ -113,6 +113,8 @@ def kill_run(api, serve, users, seed) -> dict:
     from ingest.numerals import to_numeral
 
     rng = random.Random(seed)
+    for leftover in serve.tmp.glob("data/bot.sqlite3*"):   # each run starts on a fresh database
+        leftover.unlink()
     api.reset_records()
     serve.start()
     asked: dict[int, list[int]] = {}
@@ -161,7 +163,7 @@ def main() -> int:
         subprocess.run([PY, "-m", "bot", "ingest", "--quiet"], env=env, check=True, cwd=tmp)
         users = [FIRST_USER_ID + i for i in range(40)] + [999_000_111]
         serve = Serve(env, tmp)
-        fuzz = fuzz_run(api, serve, users, args.updates, args.seed)
+        fuzz = fuzz_run(api, serve, users, args.updates, args.seed) if args.updates else None
         log(f"fuzz: {json.dumps(fuzz, ensure_ascii=False)}")
         kills = []
         for run in range(args.kill_runs):

@@ -145,8 +145,10 @@ def _leave(text: str, phrases: Phrases, roster: Roster, given: dict) -> Procedur
         slots["kind"] = kind
     person, generic = _applicant(text, phrases, roster, given)
     if person is None:
+        # The answer fills `given["role"]`, which _applicant reads: the question is not
+        # asked again once answered.
         return ProcedureQuery(LEAVE, slots, Clarification(
-            "applicant", "请问请假的是哪类人员？", ROLE_OPTIONS), generic=True)
+            "role", "请问请假的是哪类人员？", ROLE_OPTIONS), generic=True)
     slots["applicant"] = person.name
     return ProcedureQuery(LEAVE, slots, generic=generic)
 
@@ -163,7 +165,9 @@ def _applicant(text: str, phrases: Phrases, roster: Roster,
     role = _ROLE_CHOICES.get(given.get("role"), given.get("role")) \
         or phrases.first(about, "leave", "role")
     asker = roster.by_name(given["asker"]) if given.get("asker") else None
-    if role is None and asker is not None and (m is None and "我" in text):
+    if role is None and asker is not None and m is None:
+        # Identity first: nobody else is named, so the asker's own roster entry answers
+        # "请假要谁批" (asked only when the asker is not on the roster).
         return asker, False
     if role is None:
         return None, True

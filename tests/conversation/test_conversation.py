@@ -322,3 +322,24 @@ def test_an_unnamed_deputy_in_charge_is_settled_by_choosing_the_area(make_conver
     out = press(conv, uid, out.messages[-1], "教育")
     assert "示例·副县长甲" in out.messages[-1].text
     assert not buttons(out.messages[-1])   # settled: nothing more to ask
+
+
+# -- identity first (issue 12) ------------------------------------------------------------
+def test_the_askers_roster_role_answers_who_approves_without_a_question(make_conversation, ids):
+    conv = make_conversation()
+    out = conv.handle(private(ids["agri"], "请假要谁批"))
+    text = out.messages[0].text
+    assert not buttons(out.messages[0]) and conv.store.flow(ids["agri"], ids["agri"]) == (None, False)
+    assert "部门主要负责人（示例·农业农村局局长）" in text and "第五十五条" in text
+
+
+def test_a_typed_option_label_is_understood_and_a_chosen_one_is_not_asked_again(make_conversation, ids):
+    conv = make_conversation()
+    typed = conv.handle(private(ids["agri"], "部门主要负责人请假要谁批")).messages[0]
+    assert typed.text.startswith("部门主要负责人") and not buttons(typed)
+    # "我是…" with a role the rules do not name: asked once; the pressed choice settles it.
+    asked = conv.handle(private(ids["agri"], "我是科员，请假找谁批")).messages[-1]
+    assert "哪类人员" in asked.text
+    out = press(conv, ids["agri"], asked, "乡镇主要负责人")
+    assert all("哪类人员" not in m.text for m in out.messages)
+    assert any("乡镇主要负责人" in m.text and "第五十五条" in m.text for m in out.messages)

@@ -7,8 +7,7 @@ import asyncio
 import copy
 
 from botapi import MAX_TEXT_LENGTH, utf16_len
-from bot.conversation.build import open_conversation
-from tests.conversation.test_telegram import TOKEN, run, running, to_chat
+from tests.conversation.test_telegram import run, running, to_chat
 
 # One article far longer than a Telegram message: 60 distinct sentences of ~90 characters.
 LONG_ARTICLE = "".join(

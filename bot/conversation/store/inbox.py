@@ -17,7 +17,6 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from sqlalchemy import Engine, delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from bot.conversation.store.models import InboxUpdate
 from bot.db import SessionFactory
