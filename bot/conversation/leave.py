@@ -170,16 +170,21 @@ class LeaveDesk:
             self.store.clear_flow(ctx.chat, ctx.event.user_id)
             return ctx.reply(chain if isinstance(chain, str) else "\n".join(chain.warnings))
         try:
-            view = self.service.submit(chain, data["kind"], data["start"], data["end"],
-                                       data.get("destination", ""), data.get("reason", "")).view
+            done = self.service.submit(chain, data["kind"], data["start"], data["end"],
+                                       data.get("destination", ""), data.get("reason", ""))
+            view = done.view
         except LedgerError as exc:
             return ctx.reply(exc.message)  # the form stays; the user can fix or cancel
         self.store.clear_flow(ctx.chat, ctx.event.user_id)
         out = ctx.edit(f"{self.say('leave_confirm', summary=texts.summary(view), chain=texts.chain(view))}"
                         f"\n\n→ 已提交（编号 {view.id}）")
         step = view.current_step
-        nxt = (self.say("leave_next_approver", who=who_text(step.role, step.person)) if step
-               else self.say("leave_reported_now"))
+        if step is not None:
+            nxt = self.say("leave_next_approver", who=who_text(step.role, step.person))
+        else:  # say exactly who was told, and who could not be
+            nxt = self.say("leave_reported_now", told="、".join(done.told) or "无",
+                           missing=self.say("not_told", who="、".join(done.not_told))
+                           if done.not_told else "")
         return out.add(ctx.chat, self.say("leave_submitted", id=view.id, next=nxt))
 
     def _choose(self, ctx, data: dict, step: str, prompt: str, options: list[str]) -> Outcome:

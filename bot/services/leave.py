@@ -31,10 +31,14 @@ RETURN_TIME = (17, 0)
 
 @dataclass
 class Done:
-    """What a use case did: the request as it now stands, and who was sent what (the
-    outbox keys newly queued, with their recipients' chat ids)."""
+    """What a use case did: the request as it now stands, who was sent what (the outbox
+    keys newly queued, with their recipients' chat ids), and — for the reply to whoever
+    acted, which must say only what is true — who the state's messages are queued for and
+    who could not be told (no chat configured), by description."""
     view: RequestView
     queued: list[tuple[str, int]] = field(default_factory=list)
+    told: list[str] = field(default_factory=list)
+    not_told: list[str] = field(default_factory=list)
 
     def recipients(self) -> list[int]:
         return [chat for _key, chat in self.queued]
@@ -108,12 +112,16 @@ class LeaveService:
     def _announce(self, view: RequestView) -> Done:
         done = Done(view)
 
-        def send(chat: int | None, text: str, key: str, buttons=()) -> bool:
+        def send(chat: int | None, text: str, key: str, buttons=(), who: str = "") -> bool:
             if chat is None:
+                if who:
+                    done.not_told.append(who)
                 return False
             rows = [[[b.label, b.data] for b in row] for row in buttons]
             if self.outbox.enqueue(chat, text, rows, key=key) is not None:
                 done.queued.append((key, chat))
+            if who:
+                done.told.append(who)
             return True
 
         applicant_chat = self.directory.chat_of(view.applicant)
@@ -144,9 +152,27 @@ class LeaveService:
                                 approvals="、".join(who_text(s.role, s.decided_by) for s in approvals))
             else:
                 text = self.say("office_reported_only", id=view.id, summary=texts.summary(view))
-            send(self.office_chat_id, text, f"{key}:office:reported")
+            send(self.office_chat_id, text, f"{key}:office:reported", who=self.say("office_label"))
+            # The chain's own reports (事先报告县长) and the stand-in (互补, 代行职责) are
+            # delivered to those people, not only recorded.
+            for raw in view.chain_raw:
+                order = raw.get("order")
+                if raw.get("action") == "report" and raw.get("to_person"):
+                    send(self.directory.chat_of(raw["to_person"]),
+                         self.say("leave_report_to", id=view.id, summary=texts.summary(view),
+                                  label=raw.get("label") or "报告"),
+                         f"{key}:report:{order}", who=who_text(raw.get("to_role"), raw["to_person"]))
+                elif raw.get("action") == "act" and raw.get("person") and raw["person"] != view.applicant:
+                    send(self.directory.chat_of(raw["person"]),
+                         self.say("leave_acting", id=view.id, applicant=view.applicant,
+                                  start=view.start_date.isoformat(), end=view.end_date.isoformat(),
+                                  note=raw.get("note") or ""),
+                         f"{key}:act:{order}", who=who_text(raw.get("role"), raw["person"]))
             if approvals:
-                send(applicant_chat, self.say("leave_approved_reported", id=view.id), f"{key}:reported")
+                told = "、".join(done.told) or "无"
+                missing = (self.say("not_told", who="、".join(done.not_told)) if done.not_told else "")
+                send(applicant_chat, self.say("leave_approved_reported", id=view.id, told=told,
+                                              missing=missing), f"{key}:reported")
             self._return_reminder(view, applicant_chat)
         elif view.state == LeaveState.REJECTED:
             step = next((s for s in view.approve_steps if s.decision == "rejected"), None)

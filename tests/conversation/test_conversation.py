@@ -343,3 +343,43 @@ def test_a_typed_option_label_is_understood_and_a_chosen_one_is_not_asked_again(
     out = press(conv, ids["agri"], asked, "乡镇主要负责人")
     assert all("哪类人员" not in m.text for m in out.messages)
     assert any("乡镇主要负责人" in m.text and "第五十五条" in m.text for m in out.messages)
+
+
+# -- only true statements (issue 12) ---------------------------------------------------------
+def _outbox_by_chat(conv):
+    rows = {}
+    for row in conv.store.outbox():
+        rows.setdefault(row["chat_id"], []).append(row)
+    return rows
+
+
+def test_a_report_only_absence_reaches_the_county_head_and_the_partner(make_conversation, ids):
+    conv = make_conversation()
+    out = file_leave(conv, ids["deputy_a"])
+    rid = request_id(out)
+    rows = _outbox_by_chat(conv)
+    head = [r for r in rows.get(ids["county_head"], []) if r["key"] == f"leave:{rid}:report:1"]
+    partner = [r for r in rows.get(ids["deputy_b"], []) if r["key"].startswith(f"leave:{rid}:act:")]
+    assert head and "外出报告" in head[0]["text"]
+    assert partner and "代行职责" in partner[0]["text"]
+    assert any(r["key"] == f"leave:{rid}:office:reported" for r in rows[OFFICE_CHAT])
+    reply = next(m.text for m in out.messages if m.chat_id == ids["deputy_a"] and "已提交" in m.text)
+    assert "县长（示例·县长）" in reply and "县政府办公室群" in reply and "未能通知" not in reply
+
+
+def test_without_an_office_chat_nobody_is_said_to_be_notified(make_conversation, chat_config, ids):
+    chat_config.telegram.office_chat_id = 0
+    conv = make_conversation()
+    out = file_leave(conv, ids["deputy_a"])
+    reply = next(m.text for m in out.messages if m.chat_id == ids["deputy_a"] and "已提交" in m.text)
+    assert "未能通知：县政府办公室群" in reply and "office_chat_id" in reply
+    assert not any(r["chat_id"] == OFFICE_CHAT for r in conv.store.outbox())
+
+    agri, head, deputy = ids["agri"], ids["county_head"], ids["deputy_b"]
+    rid = request_id(file_leave(conv, agri))
+    ask = next(m for m in conv.handle(private(head, "/pending")).messages if f"编号 {rid}" in m.text)
+    nxt = press(conv, head, ask, "批准")
+    second = next(m for m in nxt.messages if m.chat_id == deputy)
+    done = press(conv, deputy, second, "批准")
+    told = next(m.text for m in done.messages if m.chat_id == agri and "全部批准" in m.text)
+    assert "未能通知：县政府办公室群" in told and "已向县政府办公室报备" not in told
