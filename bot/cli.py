@@ -258,6 +258,15 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_doctor(args) -> int:
+    """Check config, roster, index, database and reminders; print what to fix."""
+    from bot import doctor
+
+    report = doctor.run(_load(args))
+    print(report.render())
+    return 1 if any(f.level == "error" for f in report.findings) else 0
+
+
 def cmd_start(args) -> int:
     """What `make run` starts: refresh the index if the knowledge changed, then the chat."""
     from ingest.pipeline import IngestError, ingest, is_stale
@@ -319,6 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--webhook", metavar="URL",
                    help="webhook mode: the public HTTPS URL Telegram posts updates to")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("doctor", help="check config, roster, index, database; say what to fix")
+    p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser("start", help="ingest if stale, then serve Telegram (token set) or chat")
     p.add_argument("--as", dest="as_person", metavar="NAME", help="terminal chat: act as NAME")

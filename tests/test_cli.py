@@ -221,3 +221,19 @@ def test_bad_config_is_reported(tmp_path):
     r = run(["--config", str(conf), "article", "50"], cwd=tmp_path)
     assert r.returncode == 1
     assert "unknown setting" in r.stderr
+
+
+def test_doctor_says_what_to_fix(tmp_path):
+    import subprocess
+    import sys
+
+    env = {"BOT_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    r = subprocess.run([sys.executable, "-m", "bot", "doctor"], capture_output=True, text=True,
+                       env=env, timeout=120)
+    out = r.stdout
+    assert "Traceback" not in r.stderr
+    # The example roster has no ids and config.toml no office chat: both are named, with the fix.
+    assert "没有填写 telegram_id" in out and "示例·县长" in out
+    assert "office_chat_id" in out
+    assert "索引无法打开" in out and "python -m bot ingest" in out   # a fresh data dir: no index
+    assert r.returncode == 1

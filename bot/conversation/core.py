@@ -155,10 +155,29 @@ class Conversation:
 
     def _whoami(self, ctx: Context, args: str) -> Outcome:
         p = ctx.person
-        return ctx.reply(self.say("whoami", name=p.name, role=p.role,
-                                  department=f"，{p.department}" if p.department else "",
-                                  user_id=p.telegram_id or self.say("whoami_no_id"),
-                                  admin=self.say("whoami_admin") if p.admin else ""))
+        text = self.say("whoami", name=p.name, role=p.role,
+                        department=f"，{p.department}" if p.department else "",
+                        user_id=p.telegram_id or self.say("whoami_no_id"),
+                        admin=self.say("whoami_admin") if p.admin else "")
+        if not ctx.event.private:
+            text += self.say("whoami_group", chat_id=ctx.chat)
+        if p.admin:
+            names = self.unreachable_people()
+            if names:
+                text += self.say("whoami_unreachable", names="、".join(names))
+        return ctx.reply(text)
+
+    def unreachable_people(self) -> list[str]:
+        """Roster members the bot cannot write to: no chat id, or Telegram refused a
+        private chat because they never started the bot."""
+        from bot.doctor import UNREACHABLE_ERROR
+
+        names = [p.name for p in self.directory.roster.people if self.directory.chat_of(p.name) is None]
+        for row in self.store.outbox("failed"):
+            person = self.directory.person(row["chat_id"]) if UNREACHABLE_ERROR in (row["error"] or "") else None
+            if person is not None and person.name not in names:
+                names.append(person.name)
+        return names
 
     def _cancel(self, ctx: Context, args: str) -> Outcome:
         # The command already cleared the flow; say so either way.
@@ -357,8 +376,12 @@ class Conversation:
 
     def delivered(self, message, ok: bool, error: str | None) -> None:
         """The outbox's final word on a message: a reminder that could not be delivered
-        (the bot was removed from the group…) is stopped and its creator told."""
+        (the bot was removed from the group…) is stopped and its creator told; an approval
+        request that could not reach its approver is reported to applicant and office."""
         key = message.dedupe_key or ""
+        if not ok and key.startswith("leave:"):
+            self.leave.service.undeliverable(key, error or "")
+            return
         if not key.startswith("rem:"):
             return
         failed = self.remind.reminders.delivered(key, ok, error)

@@ -102,6 +102,25 @@ class LeaveService:
     def check_decider(self, request_id: int, actor: str, step_id: int | None = None):
         return self.ledger.check_decider(request_id, actor, step_id)
 
+    def undeliverable(self, key: str, error: str) -> None:
+        """An approval request the channel refused to deliver (the approver never opened a
+        chat with the bot, blocked it…): the applicant and the office are told at once,
+        with the fix; the request waits, and goes out when the approver writes."""
+        parts = key.split(":")
+        if len(parts) != 4 or parts[2] != "ask" or not parts[1].isdigit():
+            return
+        with unit_of_work(self.db):
+            view = self.ledger.get(int(parts[1]))
+            step = view.current_step
+            if step is None or str(step.id) != parts[3]:
+                return
+            text = self.say("approver_not_started", id=view.id, who=who_text(step.role, step.person))
+            for chat, suffix in ((self.directory.chat_of(view.applicant), "applicant"),
+                                 (self.office_chat_id, "office")):
+                if chat is not None:
+                    self.outbox.enqueue(chat, text, key=f"leave:{view.id}:undelivered:{step.id}:{suffix}")
+            log.warning("approval request %s could not reach %s: %s", view.id, step.person, error[:100])
+
     def owed(self) -> int:
         """Queue whatever the active requests' states owe and is not queued yet (the
         start-up check); returns how many messages that was."""

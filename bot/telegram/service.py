@@ -37,6 +37,7 @@ from bot.conversation.messages import Outcome
 from bot.conversation.split import split_message
 from bot.conversation.store.inbox import FAILED, IGNORED, POISON, Inbox, update_id_of
 from bot.db import unit_of_work
+from bot.doctor import UNREACHABLE_ERROR
 from bot.telegram.convert import GROUP_TYPES, plain_buttons, to_event
 from bot.telegram.outbox import OutboxSender, cancel
 
@@ -104,6 +105,12 @@ class TelegramService:
         await asyncio.to_thread(self._check_owed)
         for warning in await asyncio.to_thread(self.conversation.sync_reminders):
             log.warning("%s", warning)
+        from bot.doctor import Report, roster_findings
+
+        report = Report()  # said once at start: what will keep a message from its reader
+        roster_findings(self.cfg, report, self.conversation.directory.roster)
+        for finding in report.problems:
+            log.warning("%s (python -m bot doctor)", finding.text)
         self.sender.start()
         await self.app.start()
         await self._start_web()
@@ -341,6 +348,11 @@ class TelegramService:
                     return None
                 outcome = self.conversation.handle(event, prepared)
                 self._write(outcome, update_id)
+                if event.private and self.conversation.directory.person(event.user_id):
+                    # They have opened a chat with the bot now: what Telegram refused to
+                    # deliver before ("can't initiate conversation") goes out.
+                    if self.store.requeue_failed(event.chat_id, UNREACHABLE_ERROR):
+                        log.info("re-sending messages to chat %s, which is reachable now", event.chat_id)
                 return outcome
         except OperationalError:
             raise  # the database, not the update: it stays pending and is tried again

@@ -292,3 +292,26 @@ def _post(url, body, secret):
             return r.status
     except urllib.error.HTTPError as exc:
         return exc.code
+
+
+def test_an_approver_who_never_started_the_bot_is_reported_and_served_once_they_write(
+        api, tg_config, seed_index, ids):
+    """Telegram refuses a private chat nobody opened: the applicant and the office hear of
+    it at once, with the fix; the request reaches the approver as soon as they write."""
+    agri, head = ids["agri"], ids["county_head"]
+    assert head not in api.started
+
+    async def scenario():
+        async with running(tg_config, seed_index) as service:
+            rid = await file_leave(api, agri)
+            told = await api.async_wait_for(to_chat(agri, "未能送达"), timeout=20)
+            assert "/start" in told["text"] and "示例·县长" in told["text"]
+            await api.async_wait_for(to_chat(OFFICE_CHAT, "未能送达"), timeout=20)
+            assert service.conversation.unreachable_people().count("示例·县长") == 1
+            api.send_text(head, "/start")
+            ask = await api.async_wait_for(to_chat(head, f"请假审批】编号 {rid}"), timeout=20)
+            api.press(head, ask["message_id"], button(ask, "批准"))
+            await api.async_wait_for(to_chat(agri, "已由县长"), timeout=20)
+            asks = [t for t in api.messages_to(head) if f"请假审批】编号 {rid}" in t]
+            assert len(asks) == 1
+    run(scenario())

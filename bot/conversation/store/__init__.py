@@ -161,6 +161,15 @@ class ChatStore:
                 attempts=OutboxMessage.attempts + 1, error=error[:500],
                 not_before=self._clock() + timedelta(seconds=seconds)))
 
+    def requeue_failed(self, chat_id: int, error_part: str) -> int:
+        """Send again the failed messages of a chat whose error contains `error_part`
+        (e.g. the person had never opened a chat with the bot, and now has)."""
+        with self._sessions.begin() as s:
+            return s.execute(update(OutboxMessage).where(
+                OutboxMessage.chat_id == chat_id, OutboxMessage.state == FAILED,
+                OutboxMessage.error.contains(error_part, autoescape=True)).values(
+                state=PENDING, attempts=0, not_before=None)).rowcount
+
     def outbox(self, state: str | None = None) -> list[dict[str, Any]]:
         """Everything in the outbox (for operators and tests), oldest first."""
         with self._sessions() as s:
