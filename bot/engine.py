@@ -23,6 +23,16 @@ from ingest.model import ARTICLE, RegDocument
 from ingest.numerals import to_numeral
 
 _READABLE_RE = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORD_RE = re.compile(r"[A-Za-z]{3,}")
+
+
+def _bare(text: str) -> str:
+    """The message without punctuation, emoji and trailing particles, lower-cased: what
+    greetings and small talk are compared with."""
+    t = unicodedata.normalize("NFKC", text).lower()
+    t = "".join(ch for ch in t if ch.isalnum() or ch.isspace()).strip()
+    return re.sub(r"(啊|呀|哈|哦|呢|吧|啦)+$", "", t).strip()
 
 
 class Engine:
@@ -52,6 +62,11 @@ class Engine:
             return Answer("unreadable", self.reply("unreadable"), False)
         if self._is_greeting(text):
             return Answer("greeting", self.reply("greeting", doc_title=self._primary_doc().title), False)
+        chat = self.reply.small_talk(_bare(text))
+        if chat is not None:
+            return Answer("small_talk", chat, False)
+        if not _CJK_RE.search(text) and _LATIN_WORD_RE.search(text):
+            return Answer("not_chinese", self.reply("ask_in_chinese"), False)
         ref = find_reference(text)
         if ref is not None:
             return self.article_answer(ref, question=text)
@@ -180,5 +195,4 @@ class Engine:
         return f"{text}\n{nearby}" if nearby else text
 
     def _is_greeting(self, text: str) -> bool:
-        t = unicodedata.normalize("NFKC", text).lower().strip(" !！?？。.~～")
-        return t in self.reply.greetings
+        return _bare(text) in self.reply.greetings

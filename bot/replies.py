@@ -22,6 +22,13 @@ class Replies:
     def greetings(self) -> set[str]:
         return set(self.templates.get("greetings", []))
 
+    def small_talk(self, normalized: str) -> str | None:
+        """The reply to a message that is only small talk ("谢谢", "你是谁"), else None."""
+        for entry in self.templates.get("small_talk", {}).values():
+            if normalized in entry.get("phrases", ()):
+                return entry["reply"]
+        return None
+
 
 @lru_cache(maxsize=8)
 def load_replies(prompts_dir: Path, name: str = "replies.toml") -> Replies:

@@ -213,3 +213,18 @@ def test_a_value_in_the_question_is_read_against_the_clause_that_ranges_over_it(
     lead = lead_of(ans)
     assert lead.startswith("对照您说的“4个工作日”")
     assert "3个工作日内" in lead
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("谢谢！", "small_talk"), ("谢谢啦", "small_talk"), ("你是谁？", "small_talk"), ("好的", "small_talk"),
+    ("What is article 50?", "not_chinese"), ("who signs personnel documents", "not_chinese"),
+])
+def test_small_talk_and_other_languages_are_not_searched(engine, text, intent):
+    ans = engine.answer(text)
+    assert ans.intent == intent and not ans.covered and not ans.citations
+    assert "没有" not in ans.answer   # not the "the rules say nothing about it" refusal
+
+
+def test_a_question_that_only_starts_with_thanks_is_still_answered(engine):
+    ans = engine.answer("谢谢，会签文件几天内回复？")
+    assert ans.covered and any(c.article == 48 for c in ans.citations)

@@ -34,7 +34,7 @@ from ingest.model import ARTICLE
 
 log = logging.getLogger(__name__)
 
-FINAL_INTENTS = {"empty", "too_long", "unreadable", "greeting", "article"}
+FINAL_INTENTS = {"empty", "too_long", "unreadable", "greeting", "small_talk", "article"}
 # Threads for model calls; a timed-out call finishes in the background (bounded by the
 # per-request timeout) while the user already has the offline answer.
 _POOL = cf.ThreadPoolExecutor(max_workers=8, thread_name_prefix="llm")
