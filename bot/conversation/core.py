@@ -234,7 +234,7 @@ class Conversation:
         """A routing answer; a dated 会签 deadline is scheduled (/sign: a document in hand)
         or offered with a button (a general question); a missing 分管 area is offered as
         buttons under the answer."""
-        out = self._answer_with_deadline(ctx, answer, schedule)
+        out = self._answer_with_deadline(ctx, answer, schedule, text)
         # Asked who signs (or routing with /sign): offer the 分管 areas; a question about
         # something else ("会签几天内回复") is not interrupted by them.
         if getattr(answer, "refine", None) is not None and (schedule or "谁" in text):
@@ -242,13 +242,14 @@ class Conversation:
                                    dict(given or {}), ROUTE))
         return out
 
-    def _answer_with_deadline(self, ctx: Context, answer: Answer, schedule: bool) -> Outcome:
+    def _answer_with_deadline(self, ctx: Context, answer: Answer, schedule: bool,
+                              what: str = "") -> Outcome:
         text = answer.answer
         due = next((d.due_date for d in answer.deadlines if d.due_date), None)
         if due is None:
             return ctx.reply(text)
         if schedule:
-            note = self.remind.joint_deadline(ctx, due)
+            note = self.remind.joint_deadline(ctx, due, what)
             return ctx.reply(text + ("\n\n" + note if note else ""))
         return ctx.reply(text, keyboard([Button(self.say("joint_button"), f"dl|{due.isoformat()}")]))
 

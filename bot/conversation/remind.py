@@ -129,17 +129,23 @@ class RemindDesk:
                                   lines="\n".join(lines), label=label, quote=quote))
 
     # -- derived reminders --------------------------------------------------------------------
-    def joint_deadline(self, ctx, due: date) -> str:
-        """Remind this chat the working day before the 会签 reply is due and on the day."""
+    def joint_deadline(self, ctx, due: date, what: str = "") -> str:
+        """Remind this chat the working day before the 会签 reply is due and on the day;
+        `what` names the document (the /sign text), when known."""
         label, quote = self.quote(JOINT_ARTICLE, "逾期不回复")
         calendar = self.reminders.calendar
         eve = calendar.previous_workday(due).date
+        weekday = "一二三四五六日"[due.weekday()]
+        # The eve is the working day before: "明天" only when the deadline really is tomorrow.
+        before = "明天" if (due - eve).days == 1 else f"下一个工作日周{weekday}"
+        document = f"“{what[:40]}”" if what.strip() else "会签文件"
         made = []
-        for day, when in ((eve, "明天"), (due, "今天")):
+        for day, when in ((eve, before), (due, "今天")):
             moment = local_datetime(day, *MORNING, self.cfg.calendar.timezone)
             if moment <= self.reminders.now():
                 continue
-            text = self.say("joint_reminder", when=when, due=due.isoformat(), label=label, quote=quote)
+            text = self.say("joint_reminder", when=when, due=f"{due.isoformat()}，周{weekday}",
+                            document=document, label=label, quote=quote)
             self.reminders.create(ctx.chat, text, ctx.person.name, once(moment), source="signing")
             made.append(_local(moment))
         return self.say("joint_scheduled", times="、".join(made)) if made else ""

@@ -11,6 +11,7 @@ from bot.procedures.leave import LeaveChainResult, LeaveError, leave_chain
 from bot.procedures.roster import Roster
 from bot.procedures.routing import RoutingError, RoutingResult, route_document
 from bot.procedures.rules import Cite, RuleSet, load_rules
+from bot.question_types import asked, load_question_types
 from bot.procedures.understand import ROUTE, Clarification, Phrases, ProcedureQuery, understand
 from bot.retrieval.index import KnowledgeIndex
 
@@ -18,11 +19,13 @@ log = logging.getLogger(__name__)
 
 
 class FrontDesk:
-    def __init__(self, rules: RuleSet, roster: Roster, phrases: Phrases, calendar=None):
+    def __init__(self, rules: RuleSet, roster: Roster, phrases: Phrases, calendar=None,
+                 question_types=()):
         self.rules = rules
         self.roster = roster
         self.phrases = phrases
         self.calendar = calendar
+        self.question_types = question_types  # a "几天内" question gets the deadline first
 
     @classmethod
     def from_config(cls, cfg: Config, clock=None) -> "FrontDesk":
@@ -38,7 +41,8 @@ class FrontDesk:
             log.warning("roster: %s", warning)
         return cls(load_rules(cfg.knowledge.rules), roster, Phrases.load(cfg.knowledge.procedure_phrases),
                    WorkCalendar.load(cfg.calendar.holidays_dir, timezone=cfg.calendar.timezone,
-                                     today=today))
+                                     today=today),
+                   load_question_types(cfg.knowledge.question_types))
 
     def answer(self, text: str, index: KnowledgeIndex, given: dict | None = None,
                force: str | None = None) -> Answer | None:
@@ -57,7 +61,7 @@ class FrontDesk:
                 start = self.calendar.today() if self.calendar and "joint_departments" in query.slots else None
                 result = route_document(self.rules, self.roster, self.calendar,
                                         start_date=start, **query.slots)
-                body = _route_text(result)
+                body = _route_text(result, deadline_first=self._asks_time(text))
             else:
                 result = leave_chain(self.rules, self.roster, **query.slots)
                 body = _leave_text(result, named=not query.generic)
@@ -75,6 +79,9 @@ class FrontDesk:
                         deadlines=deadlines)
         answer.refine = self._area_question(query, result)
         return answer
+
+    def _asks_time(self, text: str) -> bool:
+        return any(t.name == "duration" for t in asked(self.question_types, text))
 
     def _area_question(self, query, result) -> Clarification | None:
         """The rules name the 分管副县长 but not who: which area would tell."""
@@ -96,9 +103,26 @@ def who_text(role: str | None, person: str | None, named: bool = True) -> str:
     return f"{role}（{person}）" if person and named and person != role else role
 
 
-def _route_text(r: RoutingResult) -> str:
+WEEKDAYS = "一二三四五六日"
+
+
+def _due_text(d) -> str:
+    """"最迟 2026-12-07（周一）当天", counted from today: the n-th working day itself is
+    still in time ("3个工作日内" includes the third)."""
+    if not d.due_date:
+        return ""
+    return f"，最迟 {d.due_date.isoformat()}（周{WEEKDAYS[d.due_date.weekday()]}）当天（从今天起算）"
+
+
+def _route_text(r: RoutingResult, deadline_first: bool = False) -> str:
     verb = "审批" if r.sign_action == "approve" else "签发"
     lines = []
+    if deadline_first and r.deadlines:
+        # Asked how long: the time limit is the answer, the chain comes after it.
+        for d in r.deadlines:
+            lines.append(f"{d.workdays}个工作日内回复{_due_text(d)}。{d.note}".rstrip())
+            if d.notice:
+                lines.append(d.notice)
     if r.signer_role:
         lines.append(f"{verb}：{who_text(r.signer_role, r.signer)}")
         for alt in r.alternatives:
@@ -110,9 +134,8 @@ def _route_text(r: RoutingResult) -> str:
         lines += [f"{s.order}. {step_text(s)}" for s in r.steps]
     if r.standing_meeting_required:
         lines.append("须提交县政府常务会议讨论决定。")
-    for d in r.deadlines:
-        due = f"，即 {d.due_date.isoformat()} 前" if d.due_date else ""
-        lines.append(f"时限：{d.workdays}个工作日内{due}。{d.note}".rstrip())
+    for d in r.deadlines if not deadline_first else ():
+        lines.append(f"时限：{d.workdays}个工作日内{_due_text(d)}。{d.note}".rstrip())
         if d.notice:
             lines.append(d.notice)
     lines += [f"注意：{w}" for w in r.warnings]

@@ -241,7 +241,7 @@ def _unused(facts: dict, matched) -> list[str]:
 def _missing(role: str, args: RouteDocumentArgs, deputy: Person | None) -> str:
     if role in ("分管副县长", "办公室分管副主任") and deputy is None:
         if not args.subject_area:
-            return "没有提供公文所属的分管领域（subject_area），无法确定分管副县长。"
+            return "没有说明公文所属的分管领域，无法确定是哪位分管副县长。"
         return f"花名册中没有副县长分管“{args.subject_area}”，无法确定分管副县长。"
     if role == "办公室分管副主任":
         return f"花名册中没有服务“{deputy.name}”的办公室副主任。"

@@ -114,3 +114,21 @@ def test_an_approved_leave_reminds_the_applicant_to_come_back(make_conversation,
     assert view.next_at.date() == conv.leave.ledger.get(rid).end_date
     conv.handle(private(deputy, f"/back {rid}"))
     assert conv.remind.reminders.by_key(f"leave:{rid}:back").state == "cancelled"
+
+
+def test_a_joint_deadline_after_a_weekend_is_not_called_tomorrow_and_names_the_document(
+        make_conversation, ids):
+    # Wednesday 12-02 + 3 working days = Monday 12-07; the eve is Friday 12-04.
+    conv = make_conversation(clock=Clock(local(2026, 12, 2, 10, 0)))
+    out = conv.handle(private(ids["agri"], "/sign 我们局关于春耕备耕的请示要会签"))
+    assert "已设置会签回复提醒" in out.messages[0].text
+    eve, day = conv.remind.reminders.list(ids["agri"])
+    assert (eve.next_at, day.next_at) == (local(2026, 12, 4, 9, 0), local(2026, 12, 7, 9, 0))
+    assert "明天" not in eve.text and "下一个工作日周一" in eve.text and "2026-12-07，周一" in eve.text
+    assert "关于春耕备耕的请示" in eve.text and "今天" in day.text
+
+
+def test_how_long_questions_get_the_deadline_first(make_conversation, ids):
+    conv = make_conversation(clock=Clock(local(2026, 12, 2, 10, 0)))
+    first_line = conv.handle(private(ids["agri"], "会签文件几天内回复？")).messages[0].text.splitlines()[0]
+    assert first_line.startswith("3个工作日内回复") and "2026-12-07（周一）当天" in first_line
