@@ -59,7 +59,7 @@ def leave_service(cfg: Config, db: Database, store: ChatStore, directory: Direct
     return LeaveService(LeaveLedger(db, **_clocked(clock)), store, directory, reminders,
                         load_replies(cfg.prompts.dir, "chat.toml"),
                         office_chat_id=cfg.telegram.office_chat_id,
-                        timezone=cfg.calendar.timezone, today=calendar.today)
+                        timezone=cfg.calendar.timezone, today=calendar.today, calendar=calendar)
 
 
 def open_leave_service(cfg: Config, clock=None) -> LeaveService:

@@ -261,6 +261,16 @@ class Conversation:
         return self.assistant.answer(text, given=given, clarify_first=True,
                                      chat_key=(ctx.chat, ctx.event.user_id))
 
+    def _aside(self, ctx: Context, text: str) -> Outcome:
+        """A question typed in the middle of a form: answered as plain text (no buttons,
+        no flow of its own), so the form keeps its place."""
+        given = {"asker": ctx.person.name}
+        if self.assistant is self.engine:
+            answer = self.engine.answer(text, given=given)
+        else:
+            answer = self.assistant.answer(text, given=given, chat_key=(ctx.chat, ctx.event.user_id))
+        return ctx.reply(answer.answer)
+
     def ask(self, ctx: Context, text: str) -> Outcome:
         given = {"asker": ctx.person.name}
         prepared = ctx.prepared
@@ -298,7 +308,7 @@ class Conversation:
             return self.ask(ctx, text)
         if flow.name == "reject":
             return self.leave.reject_reason(ctx, flow, text)
-        return self.leave.form_text(ctx, flow, text)
+        return self.leave.form_text(ctx, flow, text, answer_question=lambda q: self._aside(ctx, q))
 
     def _press(self, ctx: Context) -> Outcome:
         press = parse_press(ctx.event.callback)

@@ -6,7 +6,8 @@ ledger change, the 报备, the notifications to others, the 销假 reminder."""
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+import re
+from datetime import date
 
 from bot.config import Config
 from bot.conversation.directory import Directory
@@ -17,7 +18,6 @@ from bot.procedures.dates import DateParseError, parse_date_range
 from bot.procedures.frontdesk import step_text, who_text
 from bot.procedures.leave import LeaveError, leave_chain
 from bot.procedures.ledger import LedgerError, LeaveState
-from bot.procedures.ledger.service import MAX_DAYS_IN_PAST
 from bot.procedures.understand import KIND_OPTIONS
 from bot.services import leave_texts as texts
 from bot.services.leave import LeaveService
@@ -86,11 +86,18 @@ class LeaveDesk:
             return out.extend(ctx.reply(self.say("leave_not_covered", text=text)))
         return out.extend(self._ask(ctx, self._save(ctx, "dates", data), self.say("leave_dates")))
 
-    def form_text(self, ctx, flow: FlowState, text: str) -> Outcome:
+    def form_text(self, ctx, flow: FlowState, text: str, answer_question=None) -> Outcome:
+        """Typed text at a form step. `answer_question(text)` answers a question typed
+        mid-form (the form then waits at the same step)."""
         data = dict(flow.data)
+        if answer_question is not None and _looks_like_question(text) and flow.step != "dates":
+            # "出差要带什么材料？" typed at 地点: answered, not saved as the place.
+            out = answer_question(text)
+            return out.extend(self._reprompt(ctx, flow))
+        if flow.step == "confirm":
+            return self.confirm_step(ctx, data)  # the summary again, with its buttons
         if flow.step not in ("dates", "destination", "reason"):
-            return self._ask(ctx, flow, flow.data.get("prompt", self.say("leave_kind")),
-                             _keyboard_of(flow))
+            return self._reprompt(ctx, flow)
         if not text:
             return ctx.reply(self.say("leave_text_empty"))
         if len(text) > TEXT_LIMIT:
@@ -101,10 +108,11 @@ class LeaveDesk:
                 span = parse_date_range(text, today)
             except DateParseError as exc:
                 return ctx.reply(str(exc))
-            earliest = today - timedelta(days=MAX_DAYS_IN_PAST)
-            if span.start < earliest:
-                return ctx.reply(f"开始日期 {span.start.isoformat()} 太早了：只能补登 "
-                                 f"{MAX_DAYS_IN_PAST} 天内（{earliest.isoformat()} 以后）的请假。")
+            if span.start < today:
+                # 第五十五条: the leave is applied for first, then taken. A past absence is
+                # registered by the office (python -m bot leave new), not through the form.
+                return ctx.reply(self.say("leave_start_past", start=span.start.isoformat(),
+                                          today=today.isoformat()))
             data.update(start=span.start.isoformat(), end=span.end.isoformat())
             if data.get("kind") == "会议请假":
                 data["destination"] = f"不能参加{data.get('meeting', '会议')}"
@@ -124,7 +132,7 @@ class LeaveDesk:
             self.store.clear_flow(ctx.chat, ctx.event.user_id)
             return ctx.reply(chain if isinstance(chain, str) else "\n".join(chain.warnings))
         flow = self._save(ctx, "confirm", data, new=True)
-        text = self.say("leave_confirm", summary=_summary_of_form(ctx.person, data),
+        text = self.say("leave_confirm", summary=_summary_of_form(ctx.person, data, self.frontdesk.calendar),
                         chain=_chain_lines(chain.steps))
         if chain.warnings:
             text += "\n\n" + "\n".join(f"注意：{w}" for w in chain.warnings)
@@ -149,7 +157,7 @@ class LeaveDesk:
             start, end = (date.fromisoformat(data["start"]), date.fromisoformat(data["end"]))
         except (TypeError, ValueError):
             return ctx.reply(self.say("leave_dates"))
-        if end < start or start < self.frontdesk.calendar.today() - timedelta(days=MAX_DAYS_IN_PAST):
+        if end < start or start < self.frontdesk.calendar.today():
             return ctx.reply(self.say("leave_dates"))
         return self.confirm_step(ctx, data)
 
@@ -176,7 +184,7 @@ class LeaveDesk:
         except LedgerError as exc:
             return ctx.reply(exc.message)  # the form stays; the user can fix or cancel
         self.store.clear_flow(ctx.chat, ctx.event.user_id)
-        out = ctx.edit(f"{self.say('leave_confirm', summary=texts.summary(view), chain=texts.chain(view))}"
+        out = ctx.edit(f"{self.say('leave_confirm', summary=texts.summary(view, self.frontdesk.calendar), chain=texts.chain(view))}"
                         f"\n\n→ 已提交（编号 {view.id}）")
         step = view.current_step
         if step is not None:
@@ -186,6 +194,15 @@ class LeaveDesk:
                            missing=self.say("not_told", who="、".join(done.not_told))
                            if done.not_told else "")
         return out.add(ctx.chat, self.say("leave_submitted", id=view.id, next=nxt))
+
+    def _reprompt(self, ctx, flow: FlowState) -> Outcome:
+        """The current step's prompt again, with its own buttons (or none)."""
+        if flow.step == "confirm":
+            return self.confirm_step(ctx, dict(flow.data))
+        prompt = flow.data.get("prompt") or self.say("leave_kind")
+        if flow.data.get("options"):
+            return self._ask(ctx, flow, prompt, _keyboard_of(flow))
+        return self._ask(ctx, flow, prompt)
 
     def _choose(self, ctx, data: dict, step: str, prompt: str, options: list[str]) -> Outcome:
         flow = self._save(ctx, step, data)
@@ -293,11 +310,11 @@ class LeaveDesk:
                     in_rows(buttons, 2))
 
 
-def _summary_of_form(person, data: dict) -> str:
+def _summary_of_form(person, data: dict, calendar=None) -> str:
     start, end = date.fromisoformat(data["start"]), date.fromisoformat(data["end"])
     kind = data["kind"] + (f"（{data['meeting']}）" if data.get("meeting") else "")
     lines = [f"申请人：{person.name}（{person.role}）", f"类型：{kind}",
-             f"日期：{start.isoformat()} 至 {end.isoformat()}（共 {texts.days(start, end)} 天）"]
+             f"日期：{texts.span_text(start, end, calendar)}"]
     if data.get("destination"):
         lines.append(f"地点：{data['destination']}")
     lines.append(f"事由：{data.get('reason', '')}")
@@ -306,6 +323,15 @@ def _summary_of_form(person, data: dict) -> str:
 
 def _chain_lines(steps) -> str:
     return "\n".join(f"{s.order}. {step_text(s)}" for s in steps) or "（无需审批）"
+
+
+_QUESTION_RE = re.compile(r"[？?]\s*$|(谁|什么|怎么|几天|多久|哪些|哪个|能不能|可不可以|要不要|是否)")
+
+
+def _looks_like_question(text: str) -> bool:
+    """A question rather than a place or a reason: ends with a question mark, or asks
+    with an interrogative word (a reason such as "参加培训" does not)."""
+    return bool(_QUESTION_RE.search(text or ""))
 
 
 def _as_reply(ctx, out: Outcome) -> Outcome:

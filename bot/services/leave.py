@@ -47,7 +47,7 @@ class Done:
 class LeaveService:
     def __init__(self, ledger: LeaveLedger, outbox: ChatStore, directory: Directory,
                  reminders: ReminderService, say, *, office_chat_id: int | None,
-                 timezone: str, today):
+                 timezone: str, today, calendar=None):
         self.ledger = ledger
         self.outbox = outbox
         self.directory = directory
@@ -56,6 +56,7 @@ class LeaveService:
         self.office_chat_id = office_chat_id or None
         self.timezone = timezone
         self._today = today  # () -> date, the county's calendar day
+        self.calendar = calendar  # working days shown next to calendar days
 
     @property
     def db(self):
@@ -85,7 +86,13 @@ class LeaveService:
         return self._in_unit(lambda: self.ledger.report(request_id, actor, admin=admin))
 
     def back(self, request_id: int, actor: str, *, admin: bool = False) -> Done:
-        return self._in_unit(lambda: self.ledger.back(request_id, actor, admin=admin))
+        def change():
+            view = self.ledger.get(request_id)
+            if self._today() < view.start_date:
+                raise LedgerError(self.say("back_before_start", id=view.id,
+                                           start=view.start_date.isoformat()))
+            return self.ledger.back(request_id, actor, admin=admin)
+        return self._in_unit(change)
 
     def _in_unit(self, change) -> Done:
         """Make the ledger change and announce it, in one unit of work. A refusal commits
@@ -167,10 +174,10 @@ class LeaveService:
         elif view.state == LeaveState.REPORTED:
             approvals = [s for s in view.approve_steps if s.decision == "approved"]
             if approvals:
-                text = self.say("office_reported", id=view.id, summary=texts.summary(view),
+                text = self.say("office_reported", id=view.id, summary=texts.summary(view, self.calendar),
                                 approvals="、".join(who_text(s.role, s.decided_by) for s in approvals))
             else:
-                text = self.say("office_reported_only", id=view.id, summary=texts.summary(view))
+                text = self.say("office_reported_only", id=view.id, summary=texts.summary(view, self.calendar))
             send(self.office_chat_id, text, f"{key}:office:reported", who=self.say("office_label"))
             # The chain's own reports (事先报告县长) and the stand-in (互补, 代行职责) are
             # delivered to those people, not only recorded.
@@ -178,7 +185,7 @@ class LeaveService:
                 order = raw.get("order")
                 if raw.get("action") == "report" and raw.get("to_person"):
                     send(self.directory.chat_of(raw["to_person"]),
-                         self.say("leave_report_to", id=view.id, summary=texts.summary(view),
+                         self.say("leave_report_to", id=view.id, summary=texts.summary(view, self.calendar),
                                   label=raw.get("label") or "报告"),
                          f"{key}:report:{order}", who=who_text(raw.get("to_role"), raw["to_person"]))
                 elif raw.get("action") == "act" and raw.get("person") and raw["person"] != view.applicant:
@@ -225,7 +232,7 @@ class LeaveService:
 
     # -- texts the approver's message carries -------------------------------------------------
     def approval_text(self, view: RequestView) -> str:
-        return self.say("approval_request", id=view.id, summary=texts.summary(view), chain=texts.chain(view))
+        return self.say("approval_request", id=view.id, summary=texts.summary(view, self.calendar), chain=texts.chain(view))
 
     def approval_buttons(self, view: RequestView):
         step = view.current_step

@@ -11,11 +11,29 @@ def days(start, end) -> int:
     return (end - start).days + 1
 
 
-def summary(view: RequestView) -> str:
+def span_text(start, end, calendar=None) -> str:
+    """"2026-12-31 至 2027-01-04（共 5 天，其中工作日 2 天）", with the calendar's note
+    when a year's holidays are not known."""
+    text = f"{start.isoformat()} 至 {end.isoformat()}（共 {days(start, end)} 天"
+    if calendar is None:
+        return text + "）"
+    from datetime import timedelta
+
+    from bot.procedures.calendar import fallback_notice
+
+    try:
+        infos = [calendar.day_info(start + timedelta(days=i)) for i in range(days(start, end))]
+    except ValueError:  # too far from today for the calendar
+        return text + "）"
+    text += f"，其中工作日 {sum(1 for i in infos if i.workday)} 天）"
+    unknown = sorted({i.date.year for i in infos if i.source == "weekday_fallback"})
+    return text + (f"\n{fallback_notice(unknown)}" if unknown else "")
+
+
+def summary(view: RequestView, calendar=None) -> str:
     lines = [f"申请人：{view.applicant}（{view.applicant_role}）",
              f"类型：{view.kind}",
-             f"日期：{view.start_date.isoformat()} 至 {view.end_date.isoformat()}"
-             f"（共 {days(view.start_date, view.end_date)} 天）"]
+             f"日期：{span_text(view.start_date, view.end_date, calendar)}"]
     if view.destination:
         lines.append(f"地点：{view.destination}")
     if view.reason:

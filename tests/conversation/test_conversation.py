@@ -161,7 +161,7 @@ def test_every_button_fits_telegrams_callback_limit():
 def test_leave_end_to_end_with_notifications(make_conversation, ids):
     conv = make_conversation()
     agri, head, deputy = ids["agri"], ids["county_head"], ids["deputy_b"]
-    out = file_leave(conv, agri)
+    out = file_leave(conv, agri, dates="今天起3天")   # away from today: 销假 is possible
     rid = request_id(out)
     by_chat = {m.chat_id: m for m in out.messages}
     assert "县长" in by_chat[agri].text
@@ -383,3 +383,40 @@ def test_without_an_office_chat_nobody_is_said_to_be_notified(make_conversation,
     done = press(conv, deputy, second, "批准")
     told = next(m.text for m in done.messages if m.chat_id == agri and "全部批准" in m.text)
     assert "未能通知：县政府办公室群" in told and "已向县政府办公室报备" not in told
+
+
+
+def test_no_back_before_departure(make_conversation, ids):
+    conv = make_conversation()
+    rid = request_id(file_leave(conv, ids["deputy_a"]))       # report-only, starts next week
+    before = conv.leave.ledger.get(rid)
+    out = conv.handle(private(ids["deputy_a"], f"/back {rid}"))
+    assert "还没有出发" in out.messages[0].text
+    assert conv.leave.ledger.get(rid).state == before.state == "reported"
+
+
+def test_a_past_start_date_is_refused_in_the_form(make_conversation, ids):
+    conv = make_conversation()
+    uid = ids["agri"]
+    out = conv.handle(private(uid, "/leave"))
+    press(conv, uid, out.messages[-1], "出差")
+    reply = conv.handle(private(uid, "昨天到明天")).messages[0].text
+    assert "已经过去" in reply and "第五十五条" in reply
+    assert conv.store.flow(uid, uid)[0].step == "dates"
+
+
+def test_a_question_typed_mid_form_is_answered_and_the_form_waits(make_conversation, ids):
+    conv = make_conversation()
+    uid = ids["agri"]
+    out = conv.handle(private(uid, "/leave"))
+    press(conv, uid, out.messages[-1], "出差")
+    conv.handle(private(uid, "下周一到周三"))
+    out = conv.handle(private(uid, "会签文件几天内回复？"))
+    assert "第四十八条" in out.messages[0].text and "外出地点" in out.messages[-1].text
+    flow, _ = conv.store.flow(uid, uid)
+    assert flow.name == "leave" and flow.step == "destination" and "destination" not in flow.data
+    conv.handle(private(uid, "郑州"))
+    confirm = conv.handle(private(uid, "参加培训")).messages[-1]
+    again = conv.handle(private(uid, "随便说点什么")).messages[-1]   # free text at confirm
+    assert dict(buttons(again)).keys() == dict(buttons(confirm)).keys() == {"提交", "取消"}
+    assert "其中工作日" in again.text

@@ -107,7 +107,7 @@ def test_incident_starts_the_article_31_clock(make_conversation, ids, clock, see
 def test_an_approved_leave_reminds_the_applicant_to_come_back(make_conversation, ids):
     conv = make_conversation()
     deputy = ids["deputy_a"]                        # report-only: reported at once
-    rid = request_id(file_leave(conv, deputy))
+    rid = request_id(file_leave(conv, deputy, dates="今天起3天"))
     view = conv.remind.reminders.by_key(f"leave:{rid}:back")
     assert view is not None and view.chat_id == deputy and f"/back {rid}" in view.text
     assert view.next_at.astimezone(SHANGHAI).hour == 17

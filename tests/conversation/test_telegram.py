@@ -40,12 +40,12 @@ def button(record, label) -> str:
     return dict(BotApiStandIn.buttons(record))[label]
 
 
-async def file_leave(api, uid):
+async def file_leave(api, uid, dates="下周一到周三"):
     api.send_text(uid, "/leave")
     kinds = await api.async_wait_for(to_chat(uid, "请假类型"))
     api.press(uid, kinds["message_id"], button(kinds, "出差"))
     await api.async_wait_for(to_chat(uid, "请输入日期"))
-    for text, prompt in (("下周一到周三", "外出地点"), ("郑州", "事由"), ("参加全省培训", "请核对")):
+    for text, prompt in ((dates, "外出地点"), ("郑州", "事由"), ("参加全省培训", "请核对")):
         api.send_text(uid, text)
         confirm = await api.async_wait_for(to_chat(uid, prompt))
     api.press(uid, confirm["message_id"], button(confirm, "提交"))
@@ -87,7 +87,7 @@ def test_leave_end_to_end_across_approvers_and_the_office_group(api, tg_config, 
 
     async def scenario():
         async with running(tg_config, seed_index):
-            rid = await file_leave(api, agri)
+            rid = await file_leave(api, agri, dates="今天起3天")
             ask = await api.async_wait_for(to_chat(head, f"请假审批】编号 {rid}"))
             # A non-approver presses the county head's button (e.g. a forwarded message).
             api.press(deputy, ask["message_id"], button(ask, "批准"), chat_id=head)
