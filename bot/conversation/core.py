@@ -272,6 +272,9 @@ class Conversation:
         return ctx.reply(answer.answer)
 
     def ask(self, ctx: Context, text: str) -> Outcome:
+        reminder = self.remind.offer(ctx, text)
+        if reminder is not None:  # "明天下午3点提醒我去财政局对账": offered, set on 确认
+            return reminder
         given = {"asker": ctx.person.name}
         prepared = ctx.prepared
         if prepared is not None and prepared.question == text:

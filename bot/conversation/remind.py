@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date, datetime, timedelta
 
 from bot.conversation.messages import Button, Outcome, in_rows, keyboard
@@ -42,6 +43,23 @@ class RemindDesk:
         except WhenError as exc:
             return ctx.reply(exc.message)
         return self.confirm_step(ctx, schedule, text)
+
+    def offer(self, ctx, text: str) -> Outcome | None:
+        """A reminder asked for in free text ("明天下午3点提醒我…", "提醒我明天9点交材料"):
+        the /remind confirmation, or None when the text is not a reminder request."""
+        m = _REMIND_WORD_RE.search(text)
+        if m is None:
+            return None
+        now = self.reminders.now()
+        for candidate in (text, text[m.end():].strip() if m.start() == 0 else None):
+            if not candidate:
+                continue
+            try:
+                schedule, what = parse_reminder(candidate, now)
+            except WhenError:
+                continue
+            return self.confirm_step(ctx, schedule, what)
+        return None
 
     def draft(self, ctx, draft: dict) -> Outcome:
         """A reminder the language model prepared: shown for confirmation like /remind."""
@@ -158,6 +176,9 @@ class RemindDesk:
             return f"第{to_numeral(article_no)}条", ""
         sentence = next((s for s in split_sentences(art.text) if marker in s), "")
         return art.label, sentence
+
+
+_REMIND_WORD_RE = re.compile(r"提醒(我|一下|大家|各位|下)?")
 
 
 def _local(moment: datetime | None) -> str:

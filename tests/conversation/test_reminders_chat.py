@@ -132,3 +132,25 @@ def test_how_long_questions_get_the_deadline_first(make_conversation, ids):
     conv = make_conversation(clock=Clock(local(2026, 12, 2, 10, 0)))
     first_line = conv.handle(private(ids["agri"], "会签文件几天内回复？")).messages[0].text.splitlines()[0]
     assert first_line.startswith("3个工作日内回复") and "2026-12-07（周一）当天" in first_line
+
+
+@pytest.mark.parametrize("text, when, what", [
+    ("明天下午3点提醒我去财政局对账", local(2026, 12, 1, 15, 0), "去财政局对账"),
+    ("提醒我明天上午9点交材料", local(2026, 12, 1, 9, 0), "交材料"),
+])
+def test_a_reminder_asked_for_in_free_text_is_offered_not_refused(make_conversation, ids, clock,
+                                                                  text, when, what):
+    conv = make_conversation(clock=clock)
+    out = conv.handle(private(ids["agri"], text))
+    offer = out.messages[-1]
+    assert "确认设置吗" in offer.text and what in offer.text
+    assert conv.remind.reminders.list() == []                 # nothing set before 确认
+    conv.handle(private(ids["agri"], callback=dict(buttons(offer))["确认"], message_id=4))
+    [view] = conv.remind.reminders.list(ids["agri"])
+    assert view.next_at == when and view.text == what
+
+
+def test_a_question_that_mentions_reminding_is_still_answered(make_conversation, ids, clock):
+    conv = make_conversation(clock=clock)
+    out = conv.handle(private(ids["agri"], "逾期不回复要提醒吗"))
+    assert "第四十八条" in out.messages[0].text and conv.remind.reminders.list() == []
