@@ -370,7 +370,15 @@ def main(argv: list[str] | None = None) -> int:
     from ingest.store import IndexUnavailable
 
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        # `python -m bot leave list | head`: the reader left; not an error of ours.
+        import os as _os
+
+        _os.dup2(_os.open(_os.devnull, _os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (IndexUnavailable, EvalFileError) as exc:
         return _fail(str(exc))
     except (ConfigError, EmbeddingError, LexiconError, RosterError, RulesError, PhraseError) as exc:

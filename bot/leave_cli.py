@@ -27,8 +27,8 @@ def add_parser(sub) -> None:
     n.add_argument("--meeting", help="for 会议请假: 全体会议, 常务会议, 县长召开的会议, 副县长召开的会议")
     n.add_argument("--meeting-chair", help="for 副县长召开的会议: the chairing deputy's roster name")
 
-    lst = leave.add_parser("list", help="requests of an applicant, or waiting for an approver")
-    who = lst.add_mutually_exclusive_group(required=True)
+    lst = leave.add_parser("list", help="all requests, an applicant's, or those waiting for an approver")
+    who = lst.add_mutually_exclusive_group()
     who.add_argument("--applicant")
     who.add_argument("--pending", metavar="APPROVER")
 
@@ -75,7 +75,15 @@ def run(args, cfg) -> int:
             done = service.submit(chain, args.kind, args.start, args.end, args.destination, args.reason)
             return _print(done.view, args.json, _queued(done, service))
         if args.leave_command == "list":
-            views = ledger.list_for(args.applicant) if args.applicant else ledger.pending_for(args.pending)
+            for name in (args.applicant, args.pending):
+                if name and roster.by_name(name) is None:
+                    raise LedgerError(f"花名册中没有“{name}”。")
+            if args.applicant:
+                views = ledger.list_for(args.applicant)
+            elif args.pending:
+                views = ledger.pending_for(args.pending)
+            else:
+                views = ledger.all()
             if args.json:
                 print(json.dumps([_as_dict(v) for v in views], ensure_ascii=False))
             else:

@@ -102,3 +102,27 @@ def test_cli_decisions_notify_and_file_the_report_exactly_as_a_button_press(tmp_
     assert (f"leave:{rid}:office:reported", office) in rows
     assert (f"leave:{rid}:reported", ids["示例·农业农村局局长"]) in rows
     assert reminder == (ids["示例·农业农村局局长"], "active")
+
+
+def test_list_without_filters_shows_everything_and_unknown_people_are_named(bot):
+    for start in ("2026-12-07", "2026-12-14"):
+        assert bot("new", "--applicant", "示例·农业农村局局长", "--kind", "出差", "--start", start,
+                   "--end", start).returncode == 0
+    everything = bot("list", "--json")
+    assert everything.returncode == 0 and len(json.loads(everything.stdout)) == 2
+    unknown = bot("list", "--applicant", "无名氏")
+    assert unknown.returncode == 1 and "花名册中没有“无名氏”" in unknown.stdout
+
+
+def test_piping_into_head_is_not_an_error(tmp_path):
+    """The reader of the pipe is gone before the CLI writes (as `| head` does)."""
+    env = {"BOT_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-m", "bot", "leave", "new", "--applicant", "示例·农业农村局局长",
+                    "--kind", "出差", "--start", "2026-12-07", "--end", "2026-12-07"],
+                   env=env, capture_output=True, timeout=120)
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "leave", "list"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()                       # nobody reads: the first write meets EPIPE
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0
+    assert b"BrokenPipe" not in err and b"Traceback" not in err

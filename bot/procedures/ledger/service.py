@@ -774,6 +774,13 @@ class LeaveLedger:
             ).unique().all()
             return [_request_view(r) for r in rows]
 
+    def all(self, limit: int = 200) -> list[RequestView]:
+        """Every request, newest first (the office's overview)."""
+        with self._transaction() as session:
+            rows = session.scalars(select(LeaveRequest).order_by(
+                LeaveRequest.created_at.desc(), LeaveRequest.id.desc()).limit(limit)).all()
+            return [_request_view(r) for r in rows]
+
     def active(self) -> list[RequestView]:
         """Requests still in approval or approved but not yet reported, oldest first."""
         with self._transaction() as session:
