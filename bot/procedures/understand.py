@@ -117,6 +117,11 @@ def _route(text: str, phrases: Phrases, roster: Roster, given: dict) -> Procedur
     if doc_kind in {"人事任免", "规章", "命令", "决定", "西政文件", "议案"}:
         issuer = issuer or "县政府"  # only the county government issues these (article 50)
     area = given.get("subject_area") or next((a for a in _areas(roster) if a in text), None)
+    if area is None and given.get("asker") and not _SELF_RE.search(text):
+        # Identity first: the asker's department says whose 分管 area the draft falls in
+        # (a 教育局局长 drafting a county document → 教育).
+        asker = roster.by_name(given["asker"])
+        area = roster.area_of_department(asker.department) if asker and asker.department else None
     if area:
         slots["subject_area"] = area
     if doc_kind is None and "scope" in slots:
