@@ -59,6 +59,7 @@ def _date(text: str) -> date:
 def run(args, cfg) -> int:
     from bot.procedures.leave import LeaveError, leave_chain
     from bot.procedures.ledger import LedgerError
+    from bot.procedures.ledger.models import AUDIT_LABELS
     from bot.procedures.rules import load_rules
 
     from bot.conversation.build import open_leave_service
@@ -98,7 +99,8 @@ def run(args, cfg) -> int:
             if not args.json:
                 zone = ZoneInfo(cfg.calendar.timezone)
                 for entry in ledger.audit(args.id):
-                    print(f"  {entry.at.astimezone(zone):%Y-%m-%d %H:%M} {entry.actor} {entry.action}")
+                    print(f"  {entry.at.astimezone(zone):%Y-%m-%d %H:%M} {entry.actor} "
+                          f"{AUDIT_LABELS.get(entry.action, entry.action)}")
             return 0
         actor = args.actor
         if roster.by_name(actor) is None:

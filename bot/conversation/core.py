@@ -219,7 +219,7 @@ class Conversation:
             return self.ask(ctx, args)
         self.store.save_flow(ctx.chat, ctx.event.user_id, ctx.person.name, "ask", "question", {},
                              new=True)
-        return ctx.reply(self.say("ask_prompt"))
+        return ctx.reply(self.say("ask_prompt" if ctx.event.private else "ask_prompt_group"))
 
     def _sign(self, ctx: Context, args: str) -> Outcome:
         answer = self.engine.frontdesk.answer(args, self.engine.index, force=ROUTE)

@@ -7,6 +7,7 @@ import logging
 import re
 from datetime import date, datetime, timedelta
 
+from bot.conversation.inputs import parse_id
 from bot.conversation.messages import Button, Outcome, in_rows, keyboard
 from bot.conversation.store import ChatStore, FlowState
 from bot.reminders.service import POLICIES, ReminderError, ReminderService, local_datetime
@@ -105,6 +106,9 @@ class RemindDesk:
 
     # -- /reminders -----------------------------------------------------------------------
     def list(self, ctx, args: str) -> Outcome:
+        m = _CANCEL_RE.match(args.strip())
+        if m:  # "/reminders 取消 5", "/reminders 取消 交材料": by id or by text, not by position
+            return self._cancel_typed(ctx, m.group(1).strip())
         views = self.reminders.list(ctx.chat)
         if not views:
             return ctx.reply(self.say("reminders_none"))
@@ -115,6 +119,18 @@ class RemindDesk:
                          f"｜{v.creator}")
             buttons.append(Button(self.say("reminder_cancel_button", id=v.id), f"rm|{v.id}"))
         return ctx.reply("\n".join(lines), in_rows(buttons, 3))
+
+    def _cancel_typed(self, ctx, what: str) -> Outcome:
+        views = self.reminders.list(ctx.chat)
+        reminder_id = parse_id(what.lstrip("#").removeprefix("编号").strip())
+        if reminder_id is None:
+            matches = [v for v in views if what and what in v.text]
+            if len(matches) != 1:
+                return ctx.reply(self.say("reminder_cancel_which" if matches else "reminder_cancel_none",
+                                          what=what[:30]))
+            reminder_id = matches[0].id
+        out = self.cancel(ctx, reminder_id)
+        return out if out.messages else ctx.reply(out.notice or self.say("stale_button"))
 
     def cancel(self, ctx, reminder_id: int) -> Outcome:
         """The 取消 button of a listed reminder (`reminder_id` already parsed)."""
@@ -179,6 +195,7 @@ class RemindDesk:
 
 
 _REMIND_WORD_RE = re.compile(r"提醒(我|一下|大家|各位|下)?")
+_CANCEL_RE = re.compile(r"^(?:取消|删除|cancel)\s*(.+)$", re.I)
 
 
 def _local(moment: datetime | None) -> str:

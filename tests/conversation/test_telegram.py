@@ -315,3 +315,20 @@ def test_an_approver_who_never_started_the_bot_is_reported_and_served_once_they_
             asks = [t for t in api.messages_to(head) if f"请假审批】编号 {rid}" in t]
             assert len(asks) == 1
     run(scenario())
+
+
+def test_ask_in_a_group_works_under_privacy_mode(api, tg_config, seed_index, ids):
+    """Telegram delivers to a bot in a group only commands, mentions and replies to it:
+    /ask asks for a reply, and the reply is answered."""
+    uid = ids["agri"]
+
+    async def scenario():
+        async with running(tg_config, seed_index):
+            api.send_text(uid, "/ask", chat_id=GROUP_CHAT)
+            prompt = await api.async_wait_for(to_chat(GROUP_CHAT, "回复"))
+            plain = api.send_text(uid, "会签文件几天内回复？", chat_id=GROUP_CHAT)
+            assert plain["delivered"] is False            # as on Telegram: never reaches the bot
+            api.send_text(uid, "会签文件几天内回复？", chat_id=GROUP_CHAT,
+                          reply_to_message_id=prompt["message_id"])
+            await api.async_wait_for(to_chat(GROUP_CHAT, "第四十八条"))
+    run(scenario())

@@ -36,7 +36,8 @@ def test_a_request_goes_through_its_chain(bot):
     again = bot("report", str(req["id"]), "--as", "示例·农业农村局局长")
     assert again.returncode == 1 and "已报备" in again.stdout
     shown = bot("show", str(req["id"]))
-    assert "已报备" in shown.stdout and "denied" in shown.stdout
+    assert "已报备" in shown.stdout and "无权操作（已拒绝）" in shown.stdout
+    assert "denied" not in shown.stdout and "approved_step" not in shown.stdout  # Chinese for people
     pending = bot("list", "--pending", "示例·县长", "--json")
     assert json.loads(pending.stdout) == []
 

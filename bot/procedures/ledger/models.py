@@ -108,6 +108,14 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 
+# How the audit log reads to people (CLI `leave show`, the office's records).
+AUDIT_LABELS: dict[str, str] = {
+    "submitted": "提交申请", "approved_step": "批准（本环节）", "rejected_step": "驳回（本环节）",
+    "approved": "全部批准", "rejected": "驳回", "reported": "报备", "returned": "销假",
+    "withdrawn": "撤回", "denied": "无权操作（已拒绝）",
+}
+
+
 class Decision(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
