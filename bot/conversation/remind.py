@@ -81,6 +81,14 @@ class RemindDesk:
         first = self.reminders.next_occurrence(schedule, "none", self.reminders.now())
         body = self.say("remind_confirm", when=schedule.describe(), where=where, text=text,
                         first=_local(first) if first else "—")
+        if first is not None and (schedule.kind != "once" or schedule.workdays_only):
+            from bot.procedures.calendar import fallback_notice
+
+            # A recurring reminder runs on into next year; a one-off only in its own.
+            years = {first.year} if schedule.kind == "once" else {first.year, first.year + 1}
+            unknown = sorted(y for y in years if not self.reminders.calendar.covers(y))
+            if unknown:  # "顺延/跳过节假日" cannot be exact for a year without holiday data
+                body += "\n" + self.say("remind_unknown_years", notice=fallback_notice(unknown))
         rows = [[Button(self.say("remind_ok"), f"f|{flow.nonce}|none")]]
         if schedule.kind != "once" and not schedule.workdays_only:
             rows.append([Button(self.say("remind_ok_shift"), f"f|{flow.nonce}|shift"),

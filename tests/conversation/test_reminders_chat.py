@@ -154,3 +154,18 @@ def test_a_question_that_mentions_reminding_is_still_answered(make_conversation,
     conv = make_conversation(clock=clock)
     out = conv.handle(private(ids["agri"], "逾期不回复要提醒吗"))
     assert "第四十八条" in out.messages[0].text and conv.remind.reminders.list() == []
+
+
+def test_a_recurring_reminder_discloses_a_year_without_holiday_data(chat_config, seed_index, ids):
+    """On a calendar that knows 2026 only (whatever chinese_calendar learns later)."""
+    from bot.conversation.build import open_conversation
+    from bot.procedures.calendar import WorkCalendar
+    from tests.conversation.conftest import observed
+
+    conv = observed(open_conversation(chat_config, index=seed_index,
+                                      clock=Clock(local(2026, 12, 2, 10, 0))))
+    conv.remind.reminders.calendar = WorkCalendar(library_until=2026)
+    offer = conv.handle(private(ids["director"], "/remind 每季度第一个月1日 9:00 安排集中学法")).messages[-1]
+    assert "2027年" in offer.text and "周一至周五" in offer.text
+    once = conv.handle(private(ids["director"], "/remind 明天上午9点 交材料")).messages[-1]
+    assert "2027年" not in once.text
