@@ -132,3 +132,88 @@ def test_there_are_enough_dialogues_and_each_checks_an_outcome():
     assert len(DIALOGUES) >= 30
     for d in DIALOGUES:
         assert any(outcome_keys & set(t) for t in d["turn"]), f"{d['name']} checks no outcome"
+
+
+# -- a subset through the real Telegram adapter and the strict Bot API stand-in -------------
+THROUGH_TELEGRAM = ["leave-through-the-whole-chain", "reject-with-a-reason",
+                    "withdraw-tells-the-waiting-approver",
+                    "a-deputys-absence-is-reported-to-the-county-head-and-the-partner",
+                    "a-question-mid-form-is-answered-and-the-form-waits", "back-with-a-superscript",
+                    "thanks", "ask-in-a-group-asks-for-a-reply", "a-reminder-in-free-text-is-offered"]
+
+
+@pytest.mark.parametrize("name", THROUGH_TELEGRAM)
+def test_dialogue_through_telegram(name, api, tg_config, seed_index, ids):
+    import asyncio
+
+    from bot.telegram.service import TelegramService
+    from tests.conversation.test_telegram import TOKEN
+
+    dialogue = next(d for d in DIALOGUES if d["name"] == name)
+    clock = None
+    if dialogue.get("clock"):
+        clock = Clock(datetime.fromisoformat(dialogue["clock"]).replace(tzinfo=SHANGHAI))
+    api.started.update(ids[n] for n in ALIASES.values() if n in ids)   # all of them use the bot
+
+    def latest_with_buttons(chat):
+        for record in reversed(api.sent):
+            if record["chat_id"] == chat and api.buttons(record):
+                return record
+        return None
+
+    async def settled(service):
+        for _ in range(400):
+            await asyncio.sleep(0.05)
+            inbox = await asyncio.to_thread(service.inbox.counts)
+            outbox = await asyncio.to_thread(service.store.pending, 10)
+            if api.pending_updates() == 0 and not inbox.get("pending") and not outbox:
+                return
+        raise AssertionError("the bot did not settle")
+
+    async def scenario():
+        service = TelegramService(tg_config, TOKEN, open_conversation(tg_config, index=seed_index,
+                                                                      clock=clock))
+        await service.start()
+        try:
+            for number, turn in enumerate(dialogue["turn"], 1):
+                where = f"{name}, turn {number}"
+                uid = _chat_of(turn["as"], ids)
+                chat = GROUP_CHAT if turn.get("group") else uid
+                sent_before = len(api.sent)
+                seen = {m["id"] for m in service.store.outbox()}
+                if "press" in turn:
+                    record = latest_with_buttons(chat)
+                    data = dict(api.buttons(record))[turn["press"]]
+                    api.press(uid, record["message_id"], data, chat_id=chat if chat != uid else None)
+                elif chat != uid and turn["say"].startswith("/"):
+                    api.send_text(uid, turn["say"], chat_id=chat)
+                elif chat != uid:   # in a group, answer the bot's prompt as a reply (privacy mode)
+                    last = next(r for r in reversed(api.sent) if r["chat_id"] == chat)
+                    api.send_text(uid, turn["say"], chat_id=chat, reply_to_message_id=last["message_id"])
+                else:
+                    api.send_text(uid, turn["say"])
+                await settled(service)
+                replies = "\n".join(r["text"] or "" for r in api.sent[sent_before:] if r["chat_id"] == chat)
+                for part in turn.get("reply_has", []):
+                    assert part in replies, f"{where}: {part!r} not in {replies!r}"
+                for part in turn.get("reply_lacks", []):
+                    assert part not in replies, f"{where}: {part!r} in {replies!r}"
+                new = [r for r in service.store.outbox() if r["id"] not in seen]
+                for who, part in turn.get("to", {}).items():
+                    target = _chat_of(who, ids)
+                    delivered = [r["text"] for r in api.sent[sent_before:] if r["chat_id"] == target]
+                    assert any(part in t for t in delivered), f"{where}: {who} got {delivered}"
+                for who in turn.get("not_to", []):
+                    assert not [r for r in new if r["chat_id"] == _chat_of(who, ids)], where
+                if "ledger" in turn and "state" in turn["ledger"]:
+                    view = _newest_request(service.conversation)
+                    assert view is not None and view.state == turn["ledger"]["state"], where
+                if "flow" in turn:
+                    flow, _ = service.store.flow(chat, uid)
+                    got = "none" if flow is None else f"{flow.name}:{flow.step}"
+                    assert got == turn["flow"], f"{where}: flow {got}"
+                if "reminders" in turn:
+                    assert len(service.conversation.remind.reminders.list(chat)) == turn["reminders"], where
+        finally:
+            await service.stop()
+    asyncio.run(asyncio.wait_for(scenario(), 180))
