@@ -66,7 +66,10 @@ class Engine:
         if chat is not None:
             return Answer("small_talk", chat, False)
         if not _CJK_RE.search(text) and _LATIN_WORD_RE.search(text):
-            return Answer("not_chinese", self.reply("ask_in_chinese"), False)
+            # No Chinese: answered when the loaded documents cover it (a regulation may be
+            # in English), else a request to ask in Chinese rather than a refusal.
+            answer = self.qa_answer(text)
+            return answer if answer.covered else Answer("not_chinese", self.reply("ask_in_chinese"), False)
         ref = find_reference(text)
         if ref is not None:
             return self.article_answer(ref, question=text)
