@@ -283,7 +283,10 @@ class LeaveDesk:
             if v.state == LeaveState.SUBMITTED:
                 buttons.append(Button(self.say("withdraw_button", id=v.id), f"wd|{v.id}"))
             elif v.state in (LeaveState.APPROVED, LeaveState.REPORTED):
-                buttons.append(Button(self.say("back_button", id=v.id), f"bk|{v.id}"))
+                if v.start_date > self.frontdesk.calendar.today():   # not gone yet: 撤销
+                    buttons.append(Button(self.say("revoke_button", id=v.id), f"wd|{v.id}"))
+                else:
+                    buttons.append(Button(self.say("back_button", id=v.id), f"bk|{v.id}"))
         return ctx.reply("\n".join(lines), in_rows(buttons, 2))
 
     def pending(self, ctx, args: str) -> Outcome:

@@ -211,13 +211,27 @@ class LeaveService:
             if skipped is not None:
                 send(self.directory.chat_of(skipped.person),
                      self.say("withdrawn_to_approver", id=view.id, applicant=view.applicant),
-                     f"{key}:withdrawn")
+                     f"{key}:withdrawn", who=who_text(skipped.role, skipped.person))
+            # 撤销 after approval: everyone who approved, and the office that has the 报备.
+            for step in view.approve_steps:
+                if step.decision == "approved" and step.decided_by:
+                    send(self.directory.chat_of(step.decided_by),
+                         self.say("cancelled_to_approver", id=view.id, applicant=view.applicant,
+                                  summary=texts.summary(view, self.calendar)),
+                         f"{key}:cancelled:{step.id}", who=who_text(step.role, step.decided_by))
+            if self._was_reported(view):
+                send(self.office_chat_id, self.say("office_cancelled", id=view.id, applicant=view.applicant),
+                     f"{key}:office:cancelled", who=self.say("office_label"))
+            self.reminders.cancel_key(f"leave:{view.id}:back", view.applicant)
         elif view.state == LeaveState.RETURNED:
             self.reminders.cancel_key(f"leave:{view.id}:back", view.applicant)
             send(self.office_chat_id, self.say("office_returned", id=view.id, applicant=view.applicant,
                                                role=view.applicant_role, date=self._today().isoformat()),
                  f"{key}:office:returned")
         return done
+
+    def _was_reported(self, view: RequestView) -> bool:
+        return any(a.action == "reported" for a in self.ledger.audit(view.id))
 
     def _return_reminder(self, view: RequestView, chat_id: int | None) -> None:
         """The applicant's 销假 reminder on the last day away (idempotent by key)."""

@@ -225,13 +225,16 @@ ALLOWED = {
     ("approved", "report"): "reported",
     ("approved", "back"): "returned",
     ("reported", "back"): "returned",
+    # 撤销: an approved or reported absence that has not begun (submit() starts in the future).
+    ("approved", "withdraw"): "withdrawn",
+    ("reported", "withdraw"): "withdrawn",
 }
 REFUSAL = {
     "approve": "不能再审批",
     "reject": "不能再审批",
     "report": "只有已批准的申请才能报备",
     "back": "只有已批准或已报备的申请才能销假",
-    "withdraw": "只有审批中的申请才能撤回",
+    "withdraw": "只有审批中、已批准或已报备（尚未出发）的申请才能撤回",
 }
 
 
@@ -527,3 +530,14 @@ def test_rich_chain_items_and_cites_are_kept_verbatim_for_audit(ledger):
         ledger.report(req.id, STRANGER)
     assert ledger.report(req.id, "周书记").state == "reported"
     assert set(ledger.audit(req.id)[-1].detail["report_parties"]) == {"刘秘书", "周书记"}
+
+
+
+def test_an_absence_that_has_begun_cannot_be_withdrawn(ledger):
+    req = submit(ledger)
+    ledger.approve(req.id, APPROVER)
+    ledger._clock = lambda: datetime.combine(req.start_date, datetime.min.time(),
+                                             tzinfo=timezone.utc) + timedelta(hours=4)
+    with pytest.raises(LedgerError, match="不能撤销"):
+        ledger.withdraw(req.id, APPLICANT)
+    assert ledger.get(req.id).state == "approved"

@@ -695,15 +695,20 @@ class LeaveLedger:
             detail=lambda view: {"from_state": view.state, "admin": bool(admin)})
 
     def withdraw(self, request_id: int, actor: str) -> RequestView:
-        """撤回: the applicant takes back a request still in approval."""
+        """撤回: the applicant takes back a request still in approval, or — 撤销 — one
+        already approved or reported, as long as the absence has not begun."""
+        current = self.get(request_id)
+        if current.state in (LeaveState.APPROVED, LeaveState.REPORTED) and current.start_date <= self._today():
+            raise LedgerError(f"编号 {current.id} 的外出已于 {current.start_date.isoformat()} 开始，"
+                              "不能撤销；返回后请销假。")
         return self._change_state(
             "withdraw", request_id, actor,
             may_act=lambda view: actor == view.applicant,
             denied="只有申请人{applicant}本人可以撤回这份申请。",
-            from_states=(LeaveState.SUBMITTED,),
-            wrong_state="只有审批中的申请才能撤回，编号 {id} 的申请当前状态为“{state}”。",
+            from_states=(LeaveState.SUBMITTED, LeaveState.APPROVED, LeaveState.REPORTED),
+            wrong_state="只有审批中、已批准或已报备（尚未出发）的申请才能撤回，编号 {id} 的申请当前状态为“{state}”。",
             to_state=LeaveState.WITHDRAWN, audit=AuditAction.WITHDRAWN,
-            detail=lambda view: {}, skip_pending=True)
+            detail=lambda view: {"from_state": view.state}, skip_pending=True)
 
     def _change_state(self, operation: str, request_id: int, actor: str, *, may_act, denied: str,
                       from_states, wrong_state: str, to_state, audit, detail,
