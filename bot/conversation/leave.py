@@ -134,6 +134,10 @@ class LeaveDesk:
         flow = self._save(ctx, "confirm", data, new=True)
         text = self.say("leave_confirm", summary=_summary_of_form(ctx.person, data, self.frontdesk.calendar),
                         chain=_chain_lines(chain.steps))
+        clash = self.service.overlapping(ctx.person.name, data["start"], data["end"])
+        if clash is not None:  # said before 提交, refused at 提交
+            text += "\n\n注意：" + self.say("leave_overlap", id=clash.id, start=clash.start_date.isoformat(),
+                                             end=clash.end_date.isoformat(), state=clash.state_label)
         if chain.warnings:
             text += "\n\n" + "\n".join(f"注意：{w}" for w in chain.warnings)
         buttons = keyboard([Button(self.say("submit_button"), f"f|{flow.nonce}|ok"),

@@ -66,12 +66,26 @@ class LeaveService:
     def submit(self, chain, kind: str, start, end, destination: str = "", reason: str = "") -> Done:
         """File a request along a computed chain (`bot.procedures.leave.leave_chain`)."""
         def body():
+            clash = self.overlapping(chain.applicant, start, end)
+            if clash is not None:
+                raise LedgerError(self.say("leave_overlap", id=clash.id, start=clash.start_date.isoformat(),
+                                           end=clash.end_date.isoformat(), state=clash.state_label))
             view = self.ledger.submit(chain.applicant, chain.applicant_role, kind, start, end,
                                       destination, reason, chain.steps,
                                       acting_person=chain.acting, cites=chain.cites)
             log.info("leave request %s submitted by %s", view.id, view.applicant)
             return view
         return self._in_unit(body)
+
+    def overlapping(self, applicant: str, start, end) -> RequestView | None:
+        """A live request of the same person whose dates overlap [start, end]."""
+        from datetime import date as _date
+
+        start = _date.fromisoformat(start) if isinstance(start, str) else start
+        end = _date.fromisoformat(end) if isinstance(end, str) else end
+        live = (LeaveState.SUBMITTED, LeaveState.APPROVED, LeaveState.REPORTED)
+        return next((v for v in self.ledger.list_for(applicant)
+                     if v.state in live and v.start_date <= end and start <= v.end_date), None)
 
     def approve(self, request_id: int, actor: str, comment: str | None = None) -> Done:
         return self._in_unit(lambda: self.ledger.approve(request_id, actor, comment))
