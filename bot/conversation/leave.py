@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 MEETINGS = ["全体会议", "常务会议", "县长召开的会议", "副县长召开的会议"]
 TEXT_LIMIT = 200
+# Fields the confirmation can send the form back to: button choice → form step.
+EDITABLE = {"dates": "dates", "place": "destination", "reason": "reason"}
 NO_DESTINATION = {"无", "没有", "不外出", "-", "—", "无外出"}
 
 
@@ -58,9 +60,17 @@ class LeaveDesk:
         data = dict(flow.data)
         options = data.get("options", [])
         if flow.step == "confirm":
-            if choice != "ok":
+            if choice == "ok":
+                return self._submit(ctx, flow)
+            step = EDITABLE.get(choice)
+            if step is None:
                 return Outcome.popup(self.say("stale_button"))
-            return self._submit(ctx, flow)
+            # Change one field; the form comes back to this confirmation afterwards.
+            edited = dict(data, editing=True)
+            prompt = self.say({"dates": "leave_dates", "destination": "leave_destination",
+                               "reason": "leave_reason"}[step])
+            return ctx.edit(self.say("leave_editing")).extend(
+                self._ask(ctx, self._save(ctx, step, edited), prompt))
         index = parse_choice(choice, len(options))
         if index is None:
             return Outcome.popup(self.say("stale_button"))
@@ -114,19 +124,24 @@ class LeaveDesk:
                 return ctx.reply(self.say("leave_start_past", start=span.start.isoformat(),
                                           today=today.isoformat()))
             data.update(start=span.start.isoformat(), end=span.end.isoformat())
+            if data.get("editing"):
+                return self.confirm_step(ctx, data)
             if data.get("kind") == "会议请假":
                 data["destination"] = f"不能参加{data.get('meeting', '会议')}"
                 return self._ask(ctx, self._save(ctx, "reason", data), self.say("leave_reason"))
             return self._ask(ctx, self._save(ctx, "destination", data), self.say("leave_destination"))
         if flow.step == "destination":
             data["destination"] = "" if text in NO_DESTINATION else text
+            if data.get("editing"):
+                return self.confirm_step(ctx, data)
             return self._ask(ctx, self._save(ctx, "reason", data), self.say("leave_reason"))
         data["reason"] = text
         return self.confirm_step(ctx, data)
 
     def confirm_step(self, ctx, data: dict) -> Outcome:
-        """The summary and computed chain with 提交/取消: the form's last step, and where a
-        draft prepared by the language model lands."""
+        """The summary and computed chain with 提交/取消 and buttons to change a field: the
+        form's last step, and where a draft prepared by the language model lands."""
+        data = {k: v for k, v in data.items() if k != "editing"}
         chain = self._chain(ctx, data)
         if isinstance(chain, str) or not chain.covered:
             self.store.clear_flow(ctx.chat, ctx.event.user_id)
@@ -140,8 +155,11 @@ class LeaveDesk:
                                              end=clash.end_date.isoformat(), state=clash.state_label)
         if chain.warnings:
             text += "\n\n" + "\n".join(f"注意：{w}" for w in chain.warnings)
+        edits = [Button(self.say("edit_button", field=label), f"f|{flow.nonce}|{choice}")
+                 for choice, label in (("dates", "日期"), ("place", "地点"), ("reason", "事由"))
+                 if not (choice == "place" and data.get("kind") == "会议请假")]
         buttons = keyboard([Button(self.say("submit_button"), f"f|{flow.nonce}|ok"),
-                            self._cancel(flow)])
+                            self._cancel(flow)], edits)
         return ctx.reply(text, buttons)
 
     def draft(self, ctx, draft: dict) -> Outcome:
