@@ -10,6 +10,7 @@ import time
 from bot.answer import Answer
 from bot.config import Config
 from bot.conversation.directory import Directory
+from bot.conversation.followup import followup_subject, rewrite
 from bot.conversation.inputs import parse_choice, parse_press
 from bot.conversation.leave import LeaveDesk
 from bot.conversation.remind import RemindDesk
@@ -49,6 +50,8 @@ class Conversation:
         self.remind = RemindDesk(cfg, engine, reminders, store, self.say)
         self.leave = LeaveDesk(cfg, engine, leave, store, directory, self.say)
         self._refused: dict[int, float] = {}   # stranger user id -> when last refused
+        # (chat, user) -> their last question: what "那全体会议呢" refers to.
+        self._last_question: dict[tuple[int, int], str] = {}
 
     # -- entry point ---------------------------------------------------------------------
     def prepare(self, event: Event) -> Prepared | None:
@@ -275,6 +278,13 @@ class Conversation:
         reminder = self.remind.offer(ctx, text)
         if reminder is not None:  # "明天下午3点提醒我去财政局对账": offered, set on 确认
             return reminder
+        key = (ctx.chat, ctx.event.user_id)
+        offer = self._followup(ctx, text, self._last_question.get(key))
+        if offer is not None:
+            return offer
+        if len(self._last_question) > 10_000:
+            self._last_question.clear()
+        self._last_question[key] = text
         given = {"asker": ctx.person.name}
         prepared = ctx.prepared
         if prepared is not None and prepared.question == text:
@@ -288,6 +298,28 @@ class Conversation:
             desk = self.leave if draft.get("type") == "leave" else self.remind
             out.extend(desk.draft(ctx, draft))
         return out
+
+    def _followup(self, ctx: Context, text: str, previous: str | None) -> Outcome | None:
+        """"那全体会议呢": without a model, offer the question it most likely means."""
+        if self.assistant is not self.engine or not previous:
+            return None  # the language model rewrites follow-ups itself
+        subject = followup_subject(text)
+        if subject is None:
+            return None
+        phrases = self.engine.frontdesk.phrases if self.engine.frontdesk else None
+        kinds = {}
+        if phrases is not None:
+            for keys, kind in ((("leave", "role"), "role"), (("route", "doc_kind"), "doc_kind"),
+                               (("route", "meeting"), "meeting"), (("leave", "meeting"), "meeting")):
+                kinds.update({p: kind for p in phrases.table(*keys)})
+        question = rewrite(previous, subject, kinds)
+        if question is None:
+            return None
+        flow = self.store.save_flow(ctx.chat, ctx.event.user_id, ctx.person.name, "followup", "confirm",
+                                    {"question": question}, new=True)
+        return ctx.reply(self.say("followup_offer", question=question),
+                         keyboard([Button(self.say("followup_yes"), f"f|{flow.nonce}|yes"),
+                                   Button(self.say("followup_no"), f"f|{flow.nonce}|no")]))
 
     def _offer(self, ctx: Context, text: str, answer: Answer, given: dict, force: str | None) -> Outcome:
         """A missing slot: ask with the fixed options as buttons; the choice continues."""
@@ -335,6 +367,13 @@ class Conversation:
                 return Outcome.popup(self.say("stale_button"))
             if flow.name == "remind":
                 return self.remind.confirm(ctx, flow, choice)
+            if flow.name == "followup":
+                self.store.clear_flow(ctx.chat, ctx.event.user_id)
+                if choice != "yes":
+                    return ctx.edit(self.say("followup_declined"))
+                question = flow.data.get("question", "")
+                return ctx.edit(self.say("followup_offer", question=question) + " → 是").extend(
+                    self.ask(ctx, question))
             return self.leave.form_press(ctx, flow, choice)
         if press.kind == "rm":
             return self.remind.cancel(ctx, press.id)
