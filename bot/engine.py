@@ -23,6 +23,7 @@ from ingest.model import ARTICLE, RegDocument
 from ingest.numerals import to_numeral
 
 _READABLE_RE = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
+_ABSENT_RE = re.compile(r"不在|出差|外出|休假|请假|离县|出国|不能到")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD_RE = re.compile(r"[A-Za-z]{3,}")
 
@@ -75,8 +76,12 @@ class Engine:
             return self.article_answer(ref, question=text)
         procedure = self.frontdesk.answer(text, self.index, given) if self.frontdesk else None
         if procedure is None:
-            return self.qa_answer(text)
+            return self._with_partner(text, self.qa_answer(text))
         answer = self.qa_answer(text)
+        before = answer.answer
+        answer = self._with_partner(text, answer)
+        if answer.answer != before:
+            return answer  # the absent deputy's 互补 partner: the fact asked for, no question
         if self._about_another_document(answer, text):
             # "部门规章由谁签署公布" lands on 规章制定程序条例, "行政复议决定书要谁签" names
             # 行政复议: the county's approval chains are not what was asked.
@@ -87,6 +92,19 @@ class Engine:
             return procedure  # the clarifying question (or the tools' own refusal)
         # The regulation answers the general question; say how to get the exact chain.
         answer.answer += "\n\n" + self.reply("procedure_hint")
+        return answer
+
+    def _with_partner(self, text: str, answer: Answer) -> Answer:
+        """"示例·副县长甲出差了，紧急公文谁签": the cited article sets up 互补 and the question
+        names an absent deputy — the roster's partner is named first."""
+        if not answer.covered or self.frontdesk is None or not _ABSENT_RE.search(text):
+            return answer
+        cited = [c for c in answer.citations if "互补" in (c.quote or "")]
+        person = next((p for p in self.frontdesk.roster.people if p.is_deputy and p.name in text), None)
+        if not cited or person is None or not person.partner:
+            return answer
+        answer.answer = self.reply("partner_acts", absent=person.name, partner=person.partner,
+                                   label=cited[0].label) + "\n\n" + answer.answer
         return answer
 
     # -- free questions ----------------------------------------------------------------

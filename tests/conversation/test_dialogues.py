@@ -129,7 +129,7 @@ def test_dialogue(dialogue, chat_config, seed_index, ids):
 
 def test_there_are_enough_dialogues_and_each_checks_an_outcome():
     outcome_keys = {"to", "not_to", "ledger", "audit", "reminders", "flow", "popup_has"}
-    assert len(DIALOGUES) >= 45
+    assert len(DIALOGUES) >= 60
     for d in DIALOGUES:
         assert any(outcome_keys & set(t) for t in d["turn"]), f"{d['name']} checks no outcome"
 
