@@ -48,8 +48,9 @@ class ConsoleChat:
                 self._print(f"花名册中没有“{name}”。可选：{known}")
             return
         choices = self.buttons.get(self.user_id, [])
-        if text.isdigit() and 1 <= int(text) <= len(choices):
-            message_id, _label, data = choices[int(text) - 1]
+        markers = _markers(choices)
+        if text.strip().lower() in markers:
+            message_id, _label, data = choices[markers.index(text.strip().lower())]
             event = Event(self.user_id, self.user_id, True, callback=data, message_id=message_id)
         else:
             event = Event(self.user_id, self.user_id, True, text=text)
@@ -94,10 +95,19 @@ class ConsoleChat:
     def _show_buttons(self) -> None:
         choices = self.buttons.get(self.user_id, [])
         if choices:
-            self._print("  ".join(f"[{i}] {label}" for i, (_m, label, _d) in enumerate(choices, 1)))
+            self._print("  ".join(f"[{m}] {label}" for m, (_m, label, _d) in zip(_markers(choices), choices)))
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
+
+
+def _markers(choices) -> list[str]:
+    """What to type for each button: 1, 2, 3…, or a, b, c… when a label carries a number
+    of its own ("取消 5", "销假 12"), so that typing 4 can never mean "the 4th button" to
+    the bot and "编号 4" to the person."""
+    if any(ch.isdigit() for _m, label, _d in choices for ch in label):
+        return [chr(ord("a") + i) if i < 26 else f"z{i}" for i in range(len(choices))]
+    return [str(i) for i in range(1, len(choices) + 1)]
 
 
 def _start_ticker(chat: ConsoleChat, lock: threading.Lock, seconds: float) -> None:

@@ -65,3 +65,18 @@ def test_operators_add_list_and_cancel(chat_config, roster_file, tmp_path):
     assert r.returncode == 1 and "只有设置人" in r.stdout
     assert bot("cancel", "1", "--as", "示例·办公室主任").returncode == 0
     assert "没有提醒" in bot("list").stdout
+
+
+def test_console_buttons_with_numbers_are_chosen_by_letter(chat_config, seed_index):
+    """"[1] 取消 5 … typing 4 cancelled 编号 8": options whose labels carry ids get letters."""
+    clock = Clock(local(2026, 11, 30, 10, 0))
+    conv = open_conversation(chat_config, index=seed_index, console=True, clock=clock)
+    lines = ["/remind 明天9点 交材料", "1", "/remind 后天9点 开会", "1", "/reminders", "2", "b", "退出"]
+    out = io.StringIO()
+    assert run_console(conv, "示例·办公室主任", stdin=io.StringIO("\n".join(lines) + "\n"),
+                       stdout=out, tick_seconds=0) == 0
+    text = out.getvalue()
+    import re
+    assert re.search(r"\[a\] 取消 \d+  \[b\] 取消 \d+", text) and "[1] 取消" not in text
+    remaining = conv.remind.reminders.list(active_only=True)
+    assert [v.text for v in remaining if v.source == "user"] == ["交材料"]   # "2" cancelled nothing
