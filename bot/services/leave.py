@@ -236,6 +236,13 @@ class LeaveService:
             if self._was_reported(view):
                 send(self.office_chat_id, self.say("office_cancelled", id=view.id, applicant=view.applicant),
                      f"{key}:office:cancelled", who=self.say("office_label"))
+                for raw in view.chain_raw:  # whoever had the 事先报告 hears it is off
+                    if raw.get("action") == "report" and raw.get("to_person"):
+                        send(self.directory.chat_of(raw["to_person"]),
+                             self.say("cancelled_to_approver", id=view.id, applicant=view.applicant,
+                                      summary=texts.summary(view, self.calendar)),
+                             f"{key}:cancelled:report:{raw.get('order')}",
+                             who=who_text(raw.get("to_role"), raw["to_person"]))
             self.reminders.cancel_key(f"leave:{view.id}:back", view.applicant)
         elif view.state == LeaveState.RETURNED:
             self.reminders.cancel_key(f"leave:{view.id}:back", view.applicant)
