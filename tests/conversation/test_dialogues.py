@@ -6,7 +6,8 @@ reply only where the reply is the outcome (a refusal, the fact asked for).
 A dialogue: `clock` (Shanghai local, optional: the real time otherwise), `office_chat`
 (default true), and turns. A turn acts as `as` (a roster name, or an alias below), either
 `say` (text) or `press` (a button label on the newest message that person received), in a
-`group` chat when asked, then checks any of:
+`group` chat when asked — after a restart of the bot (new objects, same database) when it
+says `restart = true` — then checks any of:
   reply_has / reply_lacks      substrings of the replies to the actor
   first_line_has              substring of the first line of the first reply
   to      {who = contains}    a message newly queued for someone else
@@ -87,6 +88,9 @@ def test_dialogue(dialogue, chat_config, seed_index, ids):
     run = Run(conv, ids)
     for number, turn in enumerate(dialogue["turn"], 1):
         where = f"{dialogue['name']}, turn {number} ({turn.get('say') or turn.get('press')})"
+        if turn.get("restart"):
+            conv = run.conv = observed(open_conversation(chat_config, index=seed_index,
+                                                         bot_username="xiping_rules_bot", clock=clock))
         uid, chat, out, new = run.act(turn)
         replies = [m.text for m in out.messages if m.chat_id == chat]
         text = "\n".join(replies + [e.text for e in out.edits])
