@@ -193,11 +193,13 @@ class LeaveService:
             else:
                 text = self.say("office_reported_only", id=view.id, summary=texts.summary(view, self.calendar))
             send(self.office_chat_id, text, f"{key}:office:reported", who=self.say("office_label"))
-            # The chain's own reports (事先报告县长) and the stand-in (互补, 代行职责) are
-            # delivered to those people, not only recorded.
+            # The chain's own reports (事先报告县长, when reporting replaces approval) and the
+            # stand-in (互补, 代行职责) are delivered to those people, not only recorded. In a
+            # chain with approvals the 汇总/签报 steps are the office's work before them.
+            report_only = not any(raw.get("action") == "approve" for raw in view.chain_raw)
             for raw in view.chain_raw:
                 order = raw.get("order")
-                if raw.get("action") == "report" and raw.get("to_person"):
+                if raw.get("action") == "report" and raw.get("to_person") and report_only:
                     send(self.directory.chat_of(raw["to_person"]),
                          self.say("leave_report_to", id=view.id, summary=texts.summary(view, self.calendar),
                                   label=raw.get("label") or "报告"),
@@ -236,8 +238,9 @@ class LeaveService:
             if self._was_reported(view):
                 send(self.office_chat_id, self.say("office_cancelled", id=view.id, applicant=view.applicant),
                      f"{key}:office:cancelled", who=self.say("office_label"))
+                report_only = not any(raw.get("action") == "approve" for raw in view.chain_raw)
                 for raw in view.chain_raw:  # whoever had the 事先报告 hears it is off
-                    if raw.get("action") == "report" and raw.get("to_person"):
+                    if raw.get("action") == "report" and raw.get("to_person") and report_only:
                         send(self.directory.chat_of(raw["to_person"]),
                              self.say("cancelled_to_approver", id=view.id, applicant=view.applicant,
                                       summary=texts.summary(view, self.calendar)),
