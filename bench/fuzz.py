@@ -10,7 +10,6 @@ Results: bench/results/fuzz.json."""
 from __future__ import annotations
 
 import argparse
-import collections
 import json
 import os
 import random
@@ -28,7 +27,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
 from botapi import BotApiStandIn  # noqa: E402
-from fuzz_updates import huge_command, payloads  # noqa: E402
+from fuzz_updates import huge_command, lost_and_duplicated, payloads  # noqa: E402
 
 
 def _load_bench_telegram():
@@ -45,7 +44,6 @@ _tg = _load_bench_telegram()
 FIRST_USER_ID, TOKEN, write_setup = _tg.FIRST_USER_ID, _tg.TOKEN, _tg.write_setup
 
 PY = sys.executable
-ARTICLE = re.compile(r"【原文】第(\S+?)条")
 
 
 def log(msg: str) -> None:
@@ -110,8 +108,6 @@ def fuzz_run(api, serve, users, n, seed) -> dict:
 
 
 def kill_run(api, serve, users, seed) -> dict:
-    from ingest.numerals import to_numeral
-
     rng = random.Random(seed)
     for leftover in serve.tmp.glob("data/bot.sqlite3*"):   # each run starts on a fresh database
         leftover.unlink()
@@ -133,17 +129,7 @@ def kill_run(api, serve, users, seed) -> dict:
          >= total and api.pending_updates() == 0, 300)
     time.sleep(2)
     serve.stop()
-    got: dict[int, collections.Counter] = {}
-    for r in api.sent:
-        if r["method"] == "sendMessage" and r["chat_id"] in asked:
-            m = ARTICLE.search(r["text"] or "")
-            got.setdefault(r["chat_id"], collections.Counter())[m.group(1) if m else "?"] += 1
-    lost = dup = 0
-    for uid, numbers in asked.items():
-        want = collections.Counter(to_numeral(n) for n in numbers)
-        have = got.get(uid, collections.Counter())
-        lost += sum((want - have).values())
-        dup += sum((have - want).values())
+    lost, dup = lost_and_duplicated(api.sent, asked)
     return {"questions": total, "kills": kills, "lost": lost, "duplicated": dup}
 
 

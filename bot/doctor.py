@@ -10,6 +10,11 @@ from bot.config import Config
 UNREACHABLE_ERROR = "can't initiate conversation"
 
 
+def unstarted_chats(store) -> list[int]:
+    """Chats whose messages failed because the person never opened a chat with the bot."""
+    return sorted({m["chat_id"] for m in store.outbox("failed") if UNREACHABLE_ERROR in (m["error"] or "")})
+
+
 @dataclass
 class Finding:
     level: str   # "ok" | "warn" | "error"
@@ -54,8 +59,7 @@ def roster_findings(cfg: Config, report: Report, roster) -> None:
 
 def store_findings(report: Report, store, inbox, directory) -> None:
     failed = store.outbox("failed")
-    unstarted = sorted({m["chat_id"] for m in failed if UNREACHABLE_ERROR in (m["error"] or "")})
-    for chat in unstarted:
+    for chat in unstarted_chats(store):
         person = directory.person(chat)
         who = person.name if person else str(chat)
         report.add("warn", "联系", f"{who} 还没有和机器人开始私聊（从未发送 /start），发给他的消息未能送达；"

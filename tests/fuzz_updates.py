@@ -4,7 +4,9 @@ bench/fuzz.py. `payloads(rng, users, n)` yields update payloads without update_i
 `BotApiStandIn.inject`."""
 from __future__ import annotations
 
+import collections
 import random
+import re
 import string
 
 COMMANDS = ["/start", "/help", "/ask", "/sign", "/leave", "/myleaves", "/pending", "/back",
@@ -91,3 +93,26 @@ def payloads(rng: random.Random, users: list[int], n: int):
 
 def huge_command(size: int = 1 << 20) -> str:
     return "/ask " + "请" * size
+
+
+_ARTICLE = re.compile(r"【原文】第(\S+?)条")
+
+
+def lost_and_duplicated(sent: list[dict], asked: dict[int, list[int]]) -> tuple[int, int]:
+    """Pair the stand-in's sendMessage records with the article numbers each chat asked
+    for (`/article N` or "第N条说的什么"; the answer quotes 【原文】第N条): how many asked
+    got no answer, and how many answers came more than once."""
+    from ingest.numerals import to_numeral
+
+    got: dict[int, collections.Counter] = {}
+    for r in sent:
+        if r["method"] == "sendMessage" and r["chat_id"] in asked:
+            m = _ARTICLE.search(r["text"] or "")
+            got.setdefault(r["chat_id"], collections.Counter())[m.group(1) if m else "?"] += 1
+    lost = dup = 0
+    for uid, numbers in asked.items():
+        want = collections.Counter(to_numeral(n) for n in numbers)
+        have = got.get(uid, collections.Counter())
+        lost += sum((want - have).values())
+        dup += sum((have - want).values())
+    return lost, dup

@@ -173,11 +173,11 @@ class Conversation:
     def unreachable_people(self) -> list[str]:
         """Roster members the bot cannot write to: no chat id, or Telegram refused a
         private chat because they never started the bot."""
-        from bot.doctor import UNREACHABLE_ERROR
+        from bot.doctor import unstarted_chats
 
         names = [p.name for p in self.directory.roster.people if self.directory.chat_of(p.name) is None]
-        for row in self.store.outbox("failed"):
-            person = self.directory.person(row["chat_id"]) if UNREACHABLE_ERROR in (row["error"] or "") else None
+        for chat in unstarted_chats(self.store):
+            person = self.directory.person(chat)
             if person is not None and person.name not in names:
                 names.append(person.name)
         return names

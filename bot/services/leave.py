@@ -193,10 +193,9 @@ class LeaveService:
             else:
                 text = self.say("office_reported_only", id=view.id, summary=texts.summary(view, self.calendar))
             send(self.office_chat_id, text, f"{key}:office:reported", who=self.say("office_label"))
-            # The chain's own reports (事先报告县长, when reporting replaces approval) and the
-            # stand-in (互补, 代行职责) are delivered to those people, not only recorded. In a
-            # chain with approvals the 汇总/签报 steps are the office's work before them.
-            report_only = not any(raw.get("action") == "approve" for raw in view.chain_raw)
+            # The chain's own reports (事先报告县长) and the stand-in (互补, 代行职责) are
+            # delivered to those people, not only recorded.
+            report_only = _report_only(view)
             for raw in view.chain_raw:
                 order = raw.get("order")
                 if raw.get("action") == "report" and raw.get("to_person") and report_only:
@@ -238,7 +237,7 @@ class LeaveService:
             if self._was_reported(view):
                 send(self.office_chat_id, self.say("office_cancelled", id=view.id, applicant=view.applicant),
                      f"{key}:office:cancelled", who=self.say("office_label"))
-                report_only = not any(raw.get("action") == "approve" for raw in view.chain_raw)
+                report_only = _report_only(view)
                 for raw in view.chain_raw:  # whoever had the 事先报告 hears it is off
                     if raw.get("action") == "report" and raw.get("to_person") and report_only:
                         send(self.directory.chat_of(raw["to_person"]),
@@ -278,3 +277,10 @@ class LeaveService:
             return ()
         return keyboard([Button(self.say("approve_button"), f"ap|{view.id}|{step.id}"),
                          Button(self.say("reject_button"), f"rj|{view.id}|{step.id}")])
+
+
+def _report_only(view: RequestView) -> bool:
+    """A chain where reporting replaces approval (a 副县长's 事先报告): its report steps are
+    messages owed to their recipients; in a chain with approvals the 汇总/签报 steps are
+    the office's own work before the decision."""
+    return not any(raw.get("action") == "approve" for raw in view.chain_raw)

@@ -27,7 +27,6 @@ from tests.conversation.conftest import OFFICE_CHAT, write_roster
 PY = sys.executable
 TOKEN = "4242:fault-token"
 STAFF_BASE = 6_000_001
-ARTICLE = re.compile(r"【原文】第(\S+?)条")
 # FAULT_SEED=N picks other kill moments (the closing note's runs); the default is fixed.
 SEED = int(os.environ.get("FAULT_SEED", "20261202"))
 
@@ -133,18 +132,9 @@ def test_kill_9_during_a_burst_of_questions_loses_none(serve, api):
     _wait(lambda: answered() >= expected and api.pending_updates() == 0, deadline,
           f"{expected} answers", server)
     time.sleep(1.5)                               # anything still to come would come now
-    got: dict[int, collections.Counter] = {}
-    for r in api.sent:
-        if r["method"] == "sendMessage" and r["chat_id"] in asked:
-            m = ARTICLE.search(r["text"] or "")
-            got.setdefault(r["chat_id"], collections.Counter())[m.group(1) if m else "?"] += 1
-    from ingest.numerals import to_numeral
-    lost = dup = 0
-    for uid, numbers in asked.items():
-        want = collections.Counter(to_numeral(n) for n in numbers)
-        have = got.get(uid, collections.Counter())
-        lost += sum((want - have).values())
-        dup += sum((have - want).values())
+    from fuzz_updates import lost_and_duplicated
+
+    lost, dup = lost_and_duplicated(api.sent, asked)
     print(f"burst: {expected} questions, {server.kills} kills, lost {lost}, duplicated {dup}")
     assert lost == 0
     assert dup <= server.kills
