@@ -122,6 +122,58 @@ def cmd_route(args) -> int:
     return _print_answer(answer, args.json)
 
 
+def cmd_route_file(args) -> int:
+    """Who signs a 公文 given as a file: its elements, checks, route and 发文稿纸."""
+    from pathlib import Path
+
+    from bot.documents.intake import IntakeError
+    from bot.services.documents import DocumentService
+
+    cfg = _load(args)
+    path = Path(args.path)
+    if not path.is_file():
+        return _fail(f"没有这个文件：{path}")
+    answers = {}
+    for item in args.answer or ():
+        slot, sep, value = item.partition("=")
+        if not sep or not value:
+            return _fail(f"--answer 的格式是 槽位=取值（例如 subject_area=水利），不是 {item!r}")
+        answers[slot.strip()] = value.strip()
+    engine = _open_engine(cfg)
+    service = DocumentService.from_config(cfg, engine.frontdesk, engine.index)
+    if path.stat().st_size > service.kit.limits.max_bytes:
+        data = path.read_bytes()[: service.kit.limits.max_bytes + 1]
+    else:
+        data = path.read_bytes()
+    try:
+        report = service.read(data, path.name, answers=answers)
+    except IntakeError as exc:
+        if args.json:
+            print(json.dumps({"error": exc.message, "code": exc.code}, ensure_ascii=False))
+        else:
+            print(exc.message)
+        return EXIT_FAILED
+    form = service.form(report) if report.done else None
+    if args.form and form is not None:
+        Path(args.form).write_bytes(form.to_docx())
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    from bot.documents.texts import report_text
+
+    print(report_text(report))
+    if report.questions:
+        q = report.questions[0]
+        print(f"\n还需要确认：{q.question}")
+        for label, value in zip(q.options, q.values):
+            print(f"  --answer {q.slot}={value}   （{label}）")
+    elif form is not None:
+        print("\n" + form.to_text())
+        if args.form:
+            print(f"\n发文稿纸已保存：{args.form}")
+    return 0
+
+
 def cmd_leave(args) -> int:
     from bot.leave_cli import run
 
@@ -309,6 +361,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="*")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_route)
+
+    p = sub.add_parser("route-file", help="who signs a 公文 given as a file (.docx, .pdf, .txt, a photo)")
+    p.add_argument("path")
+    p.add_argument("--answer", action="append", metavar="SLOT=VALUE",
+                   help="what the document does not say, e.g. subject_area=水利 (repeatable)")
+    p.add_argument("--form", metavar="OUT.docx", help="write the filled 发文稿纸 here")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_route_file)
 
     from bot.leave_cli import add_parser as add_leave_parser
 

@@ -102,6 +102,9 @@ class PromptsConfig:
 class TelegramConfig:
     # python-telegram-bot's base_url form; empty = Telegram's own servers.
     api_base_url: str = ""
+    # Where files are downloaded from (base_file_url form, e.g. "http://127.0.0.1:8081/file/bot"
+    # for a self-hosted Bot API server); empty = derived from api_base_url, else Telegram's.
+    api_file_url: str = ""
     # Group chats the bot serves (ids); messages from any other group are ignored.
     groups: list = field(default_factory=list)
     # Where 报备/通报 messages go when a leave chain completes; 0 = nowhere.
@@ -128,6 +131,25 @@ class TelegramConfig:
         """The group chats the bot serves: the listed ones and the office group."""
         office = {self.office_chat_id} if self.office_chat_id else set()
         return {int(g) for g in self.groups} | office
+
+
+@dataclass
+class DocumentsConfig:
+    """Documents staff send to ask who signs them (bot/documents)."""
+    # County, units, 发文字号 series, format checks and the 发文稿纸 template.
+    dir: Path = PROJECT_ROOT / "knowledge" / "gongwen"
+    # Telegram's bot download limit is 20 MB; larger files are refused before download.
+    max_bytes: int = 20 * 1024 * 1024
+    max_pages: int = 40
+    max_chars: int = 200_000
+    # A .docx (a zip) may not unpack to more than this: a zip bomb is refused unread.
+    max_unpacked_bytes: int = 60 * 1024 * 1024
+    # "auto": OCR photos and scanned PDFs when Tesseract with Chinese data is installed.
+    # "off": say that OCR is not available.
+    ocr: str = "auto"
+    tesseract: str = "tesseract"
+    ocr_languages: str = "chi_sim"
+    ocr_timeout_seconds: float = 60.0
 
 
 @dataclass
@@ -183,6 +205,7 @@ class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
     llm: LLMConfig = field(default_factory=LLMConfig)
+    documents: DocumentsConfig = field(default_factory=DocumentsConfig)
     # [[reminders]]: built-in schedules (see config.toml), checked by _reminder_entries.
     reminders: list = field(default_factory=list)
     source: Path | None = None
@@ -203,6 +226,7 @@ ENV_OVERRIDES = {
     "BOT_EMBEDDING_MODEL": ("embedding", "model"),
     "BOT_DATABASE_URL": ("database", "url"),
     "BOT_TELEGRAM_API_BASE_URL": ("telegram", "api_base_url"),
+    "BOT_TELEGRAM_API_FILE_URL": ("telegram", "api_file_url"),
     "BOT_LLM_ENABLED": ("llm", "enabled"),
     "BOT_LLM_BASE_URL": ("llm", "base_url"),
     "BOT_LLM_MODEL": ("llm", "model"),

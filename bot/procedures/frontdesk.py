@@ -61,13 +61,13 @@ class FrontDesk:
                 start = self.calendar.today() if self.calendar and "joint_departments" in query.slots else None
                 result = route_document(self.rules, self.roster, self.calendar,
                                         start_date=start, **query.slots)
-                body = _route_text(result, deadline_first=self._asks_time(text))
+                body = route_text(result, deadline_first=self._asks_time(text))
             else:
                 result = leave_chain(self.rules, self.roster, **query.slots)
                 body = _leave_text(result, named=not query.generic)
         except (RoutingError, LeaveError) as exc:
             return Answer(query.intent, str(exc), False)
-        citations = _citations(index, _by_relevance(index, text, result.cites))
+        citations = citations_for(index, _by_relevance(index, text, result.cites))
         if citations:
             body += "\n\n依据：\n" + "\n".join(f"· {c.label}：“{c.quote}”" for c in citations)
             body += "\n出处：《" + citations[0].doc_title + "》" + "、".join(
@@ -106,7 +106,7 @@ def who_text(role: str | None, person: str | None, named: bool = True) -> str:
 WEEKDAYS = "一二三四五六日"
 
 
-def _due_text(d) -> str:
+def due_text(d) -> str:
     """"最迟 2026-12-07（周一）当天", counted from today: the n-th working day itself is
     still in time ("3个工作日内" includes the third)."""
     if not d.due_date:
@@ -114,13 +114,13 @@ def _due_text(d) -> str:
     return f"，最迟 {d.due_date.isoformat()}（周{WEEKDAYS[d.due_date.weekday()]}）当天（从今天起算）"
 
 
-def _route_text(r: RoutingResult, deadline_first: bool = False) -> str:
+def route_text(r: RoutingResult, deadline_first: bool = False) -> str:
     verb = "审批" if r.sign_action == "approve" else "签发"
     lines = []
     if deadline_first and r.deadlines:
         # Asked how long: the time limit is the answer, the chain comes after it.
         for d in r.deadlines:
-            lines.append(f"{d.workdays}个工作日内回复{_due_text(d)}。{d.note}".rstrip())
+            lines.append(f"{d.workdays}个工作日内回复{due_text(d)}。{d.note}".rstrip())
             if d.notice:
                 lines.append(d.notice)
     if r.signer_role:
@@ -135,7 +135,7 @@ def _route_text(r: RoutingResult, deadline_first: bool = False) -> str:
     if r.standing_meeting_required:
         lines.append("须提交县政府常务会议讨论决定。")
     for d in r.deadlines if not deadline_first else ():
-        lines.append(f"时限：{d.workdays}个工作日内{_due_text(d)}。{d.note}".rstrip())
+        lines.append(f"时限：{d.workdays}个工作日内{due_text(d)}。{d.note}".rstrip())
         if d.notice:
             lines.append(d.notice)
     lines += [f"注意：{w}" for w in r.warnings]
@@ -181,7 +181,7 @@ def _by_relevance(index: KnowledgeIndex, text: str, cites: list[Cite]) -> list[C
     return sorted(cites, key=lambda c: -sum(index.idf(w) for w in words & set(lex.terms(c.phrase))))
 
 
-def _citations(index: KnowledgeIndex, cites: list[Cite]) -> list[Citation]:
+def citations_for(index: KnowledgeIndex, cites: list[Cite]) -> list[Citation]:
     """Citations for the rule's phrases, each checked against the indexed article text."""
     doc = index.documents[index.default_doc_id]
     out: list[Citation] = []

@@ -1,0 +1,409 @@
+"""Read the elements of a 公文 (GB/T 9704-2012, 7.2–7.4) from its lines of text.
+
+`parse_gongwen(lines)` never fails: what it cannot find stays None (or empty), and the
+checks and the routing decide what that means. Elements keep the text as printed
+(`number` with its own brackets, `date` in its own numerals), so that the format checks
+can look at how they were written; parsed values sit next to them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+# 《党政机关公文处理工作条例》第八条: the 15 kinds. "令" is how a 命令 is titled.
+KINDS = ("决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告",
+         "请示", "批复", "议案", "函", "纪要")
+_KIND_SUFFIXES = sorted([(k, k) for k in KINDS] + [("令", "命令"), ("会议纪要", "纪要")],
+                        key=lambda kv: -len(kv[0]))
+# Kinds that are addressed to someone (主送机关): GB/T 9704 7.3.2.
+ADDRESSED_KINDS = {"通知", "通报", "报告", "请示", "批复", "函", "意见", "议案", "决定"}
+
+_SP = r"[ \u3000]*"
+_NUMBER_RE = re.compile(
+    r"(?P<code>[\u4e00-\u9fff]{1,16})" + _SP
+    + r"(?P<lb>[〔\[［(（【〖{])" + _SP + r"(?P<year>\d{2,4})" + _SP
+    + r"(?P<rb>[〕\]］)）】〗}])" + _SP + r"(?P<serial>第?" + _SP + r"\d{1,5})" + _SP + r"号")
+_SIGNER_RE = re.compile(r"签" + _SP + r"发" + _SP + r"人" + _SP + r"[：:]" + _SP + r"(?P<names>.*)$")
+_SECRECY_RE = re.compile(r"(?P<level>绝" + _SP + r"密|机" + _SP + r"密|秘" + _SP + r"密)"
+                         r"(?:" + _SP + r"[★☆*＊]" + _SP + r"(?P<period>[^\s]{1,12}))?")
+_URGENCY_RE = re.compile(r"^(特" + _SP + r"急|加" + _SP + r"急|特" + _SP + r"提|平" + _SP + r"急)$")
+_COPY_RE = re.compile(r"^\d{1,8}$")
+_CN_DIGITS = "〇零○Ｏ一二三四五六七八九十"
+_DATE_AR = re.compile(r"(?P<y>\d{4})" + _SP + r"年" + _SP + r"(?P<m>\d{1,2})" + _SP + r"月"
+                      + _SP + r"(?P<d>\d{1,2})" + _SP + r"日")
+_DATE_CN = re.compile(rf"(?P<y>[{_CN_DIGITS}]{{4}})年(?P<m>[{_CN_DIGITS}]{{1,2}})月(?P<d>[{_CN_DIGITS}]{{1,3}})日")
+_PRINTED_RE = re.compile(r"^(?P<org>.*?)" + _SP + r"(?P<date>(\d{4}|[" + _CN_DIGITS + r"]{4})"
+                         r"年.{1,3}月.{1,3}日)" + _SP + r"印" + _SP + r"发$")
+_CC_RE = re.compile(r"^抄" + _SP + r"送" + _SP + r"[：:]" + _SP + r"(?P<cc>.*)$")
+_ATTACH_RE = re.compile(r"^附" + _SP + r"件" + _SP + r"[：:]?" + _SP + r"(?P<rest>.*)$")
+_ENUM_RE = re.compile(r"^(\d{1,2}[.．、]|[（(]\d{1,2}[)）])")
+_NOTE_RE = re.compile(r"^[（(](?P<note>.*(联系人|联系电话|电话|此件|本件).*)[)）]$")
+# Units' names end like this (发文机关标志, 署名, 主送, 抄送).
+UNIT_SUFFIXES = ("人民政府办公室", "人民政府", "委员会", "办公室", "政府", "局", "委", "办", "镇",
+                 "乡", "街道办事处", "街道", "中心", "院", "所", "厅", "处", "部", "会", "站", "队",
+                 "公司", "集团", "大队", "支队", "常委会", "人大", "政协", "县委", "市委")
+_LIST_SPLIT = re.compile(r"[，,、；;]+|\s{2,}")
+_TRAILING = "：:，,。"
+
+
+@dataclass
+class Gongwen:
+    copy_number: str | None = None          # 份号
+    secrecy: str | None = None              # 密级和保密期限, as printed
+    urgency: str | None = None              # 紧急程度
+    issuer_mark: str | None = None          # 发文机关标志, spaces taken out
+    issuers: list[str] = field(default_factory=list)   # the organs in the mark (joint: several)
+    number: str | None = None               # 发文字号, as printed
+    number_code: str | None = None          # 机关代字
+    number_year: int | None = None
+    number_serial: str | None = None        # as printed ("5", "05", "第5")
+    number_brackets: str | None = None      # the two bracket characters around the year
+    signers: list[str] = field(default_factory=list)   # 签发人
+    title: str | None = None
+    extra_titles: list[str] = field(default_factory=list)  # a second title: an error
+    recipients: list[str] = field(default_factory=list)    # 主送机关
+    body: list[str] = field(default_factory=list)          # 正文
+    attachments: list[str] = field(default_factory=list)   # 附件说明
+    signature: list[str] = field(default_factory=list)     # 发文机关署名
+    date: str | None = None                 # 成文日期, as printed
+    date_value: date | None = None
+    date_arabic: bool | None = None
+    date_invalid: bool = False              # printed, but no such day
+    note: str | None = None                 # 附注
+    cc: list[str] = field(default_factory=list)            # 抄送机关
+    printer: str | None = None              # 印发机关
+    print_date: str | None = None           # 印发日期
+    kind: str | None = None                 # 文种, one of KINDS
+
+    def as_dict(self) -> dict:
+        out = asdict(self)
+        out["date_value"] = self.date_value.isoformat() if self.date_value else None
+        return out
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"[ \u3000]+", "", text)
+
+
+def kind_of_title(title: str | None) -> str | None:
+    """The 文种 a title ends with, past a trailing （草案）/（试行）/（征求意见稿）."""
+    if not title:
+        return None
+    t = re.sub(r"[（(][^（）()]{1,8}[)）]$", "", squeeze(title)).rstrip("。.")
+    for suffix, kind in _KIND_SUFFIXES:
+        if t.endswith(suffix):
+            if suffix == "令" and not re.search(r"(政府|局|部|委|院)令$", t):
+                continue  # "…命令" ends in 令 too; a bare "…令" must be an organ's
+            if suffix == "函" and len(t) < 3:
+                continue
+            return kind
+    return None
+
+
+def split_units(text: str) -> list[str]:
+    parts = [squeeze(p).strip(_TRAILING) for p in _LIST_SPLIT.split(text)]
+    return [p for p in parts if p]
+
+
+def parse_gongwen(raw_lines: list[str]) -> Gongwen:
+    doc = Gongwen()
+    lines = [line.strip() for line in raw_lines if line and line.strip()]
+    lines = _take_colophon(lines, doc)
+    start = _take_head(lines, doc)
+    rest = lines[start:]
+    rest = _take_title(rest, doc)
+    rest = _take_recipients(rest, doc)
+    _take_closing(rest, doc)
+    if doc.kind is None and doc.issuer_mark and doc.issuer_mark.endswith("令"):
+        doc.kind = "命令"
+    return doc
+
+
+def _take_colophon(lines: list[str], doc: Gongwen) -> list[str]:
+    """版记 (7.4): 抄送机关 and 印发机关和印发日期, at the end; returns the lines before it."""
+    cut = len(lines)
+    for i in range(len(lines) - 1, max(-1, len(lines) - 12), -1):
+        s = squeeze(lines[i])
+        printed = _PRINTED_RE.match(s)
+        cc = _CC_RE.match(s)
+        if printed:
+            doc.printer = printed.group("org").strip() or None
+            doc.print_date = printed.group("date")
+            cut = i
+        elif cc:
+            doc.cc = split_units(cc.group("cc"))
+            cut = i
+        elif cut != len(lines) and re.fullmatch(r"[-—_─━=]{3,}|—\s*\d+\s*—", s):
+            cut = i
+        elif re.fullmatch(r"[-—]\s*\d+\s*[-—]|第\d+页(共\d+页)?", s):
+            continue  # a page number
+        elif cut != len(lines):
+            break
+    # Continuation lines of 抄送 (a long list wraps): between 抄送 and 印发.
+    return lines[:cut]
+
+
+def _take_head(lines: list[str], doc: Gongwen) -> int:
+    """版头 (7.2): 份号, 密级, 紧急程度, 发文机关标志, 发文字号, 签发人. Returns where
+    the head ends (the index of the first line after it)."""
+    mark_lines: list[str] = []
+    end = 0
+    for i, line in enumerate(lines[:14]):
+        s = squeeze(line)
+        number = _NUMBER_RE.search(line)
+        signer = _SIGNER_RE.search(line)
+        if number and not s.startswith(("关于", "根据", "按照", "依据")) and len(s) <= 60:
+            _set_number(doc, number)
+            if signer:
+                doc.signers += split_units(signer.group("names"))
+            end = i + 1
+            # More 签发人 lines may follow (a joint document lists every organ's).
+            for j in range(i + 1, min(i + 4, len(lines))):
+                more = _SIGNER_RE.search(lines[j])
+                if more:
+                    doc.signers += split_units(more.group("names"))
+                    end = j + 1
+                elif doc.signers and _is_name_list(lines[j]):
+                    doc.signers += split_units(lines[j])
+                    end = j + 1
+                else:
+                    break
+            break
+        if signer:
+            doc.signers += split_units(signer.group("names"))
+            end = i + 1
+            continue
+        if i < 4 and _COPY_RE.match(s) and doc.copy_number is None and not mark_lines:
+            doc.copy_number = s
+            end = i + 1
+            continue
+        secrecy = _SECRECY_RE.match(s)
+        if secrecy and len(s) <= 16 and not mark_lines:
+            doc.secrecy = s
+            end = i + 1
+            continue
+        rest = s
+        if doc.copy_number is None and re.match(r"^\d{6}", s):
+            doc.copy_number, rest = s[:6], s[6:]
+        if _URGENCY_RE.match(rest):
+            doc.urgency = rest
+            end = i + 1
+            continue
+        if _looks_like_title(s) or s.endswith(("：", ":")):
+            break
+        if _is_mark_line(s):
+            mark_lines.append(s)
+            end = i + 1
+            continue
+        if mark_lines:
+            break
+    if mark_lines:
+        doc.issuer_mark = "".join(mark_lines)
+        doc.issuers = mark_issuers(mark_lines)
+    return end
+
+
+def _set_number(doc: Gongwen, m: re.Match) -> None:
+    doc.number = squeeze(m.group(0))
+    doc.number_code = m.group("code")
+    year = m.group("year")
+    doc.number_year = int(year) if len(year) == 4 else None
+    doc.number_serial = squeeze(m.group("serial"))
+    doc.number_brackets = m.group("lb") + m.group("rb")
+
+
+def _is_mark_line(s: str) -> bool:
+    if any(p in s for p in "。，,；;？?！!"):
+        return False
+    if len(s) > 40:
+        return False
+    return s.endswith(("文件", "令", "函")) or s.endswith(UNIT_SUFFIXES) or s in ("文件", "纪要")
+
+
+def mark_issuers(mark_lines: list[str]) -> list[str]:
+    """The organs of a 发文机关标志: "西平县农业农村局西平县财政局文件" → both."""
+    names: list[str] = []
+    for line in mark_lines:
+        for chunk in re.split(r"\s{2,}", line.strip()):
+            chunk = _strip_mark_word(squeeze(chunk))
+            if chunk:
+                names.extend(_split_joined(chunk))
+    return list(dict.fromkeys(names))
+
+
+def _strip_mark_word(s: str) -> str:
+    s = re.sub(r"(文件|函|纪要)$", "", s)
+    if re.search(r"(政府|局|委|办)令$", s):
+        s = s[:-1]
+    return s
+
+
+def _split_joined(chunk: str) -> list[str]:
+    """Split names written one after another: at each point where a unit suffix is
+    followed by the start of another name with the same county/organ prefix."""
+    if len(chunk) <= 6:
+        return [chunk]
+    prefix = re.match(r"^(.{2,4}?[县市区省])", chunk)
+    if prefix and chunk.count(prefix.group(1)) > 1:
+        pieces = [prefix.group(1) + p for p in chunk.split(prefix.group(1)) if p]
+        return pieces
+    return [chunk]
+
+
+def _is_name_list(line: str) -> bool:
+    s = line.strip()
+    return bool(re.fullmatch(r"[\u4e00-\u9fff·]{2,4}([ \u3000、]+[\u4e00-\u9fff·]{2,4})*", s))
+
+
+def _looks_like_title(s: str) -> bool:
+    if s.startswith("关于") and len(s) >= 6:
+        return True
+    return kind_of_title(s) is not None and len(s) >= 6 and not s.endswith(("文件",))
+
+
+def _take_title(lines: list[str], doc: Gongwen) -> list[str]:
+    """标题 (7.3.1): one or more lines, up to the one that ends with a 文种."""
+    if not lines:
+        return lines
+    i = 0
+    parts: list[str] = []
+    while i < len(lines) and i < 4:
+        s = squeeze(lines[i])
+        if s.endswith(("：", ":")) and parts:
+            break
+        if not parts and (s.endswith(("：", ":")) or len(s) > 60 or "。" in s):
+            break  # no title: the text starts right away
+        parts.append(s)
+        i += 1
+        if kind_of_title("".join(parts)):
+            break
+        if "。" in s:
+            break
+    if not parts:
+        return lines
+    title = "".join(parts)
+    if kind_of_title(title) is None and not title.startswith("关于") and len(parts) > 1:
+        parts, i = parts[:1], 1
+        title = parts[0]
+        if kind_of_title(title) is None and not title.startswith("关于"):
+            return lines
+    doc.title = title
+    doc.kind = kind_of_title(title)
+    # A second complete title before the 主送: a draft with two titles.
+    while i < len(lines) and i < 6:
+        s = squeeze(lines[i])
+        if s.endswith(("：", ":")) or "。" in s or len(s) > 60:
+            break
+        if (s.startswith("关于") or kind_of_title(s)) and kind_of_title(s):
+            doc.extra_titles.append(s)
+            i += 1
+            continue
+        break
+    return lines[i:]
+
+
+def _take_recipients(lines: list[str], doc: Gongwen) -> list[str]:
+    """主送机关 (7.3.2): the lines up to the first that ends with a colon."""
+    for i, line in enumerate(lines[:4]):
+        s = squeeze(line)
+        if "。" in s or len(s) > 120:
+            return lines
+        if s.endswith(("：", ":")):
+            text = "".join(squeeze(x) for x in lines[: i + 1])
+            doc.recipients = split_units(text.rstrip("：:"))
+            return lines[i + 1:]
+    return lines
+
+
+def _take_closing(lines: list[str], doc: Gongwen) -> None:
+    """正文, 附件说明, 发文机关署名, 成文日期 and 附注, from the end back."""
+    end = len(lines)
+    # 附注: a parenthesised line after the date.
+    if end and _NOTE_RE.match(squeeze(lines[end - 1])):
+        doc.note = _NOTE_RE.match(squeeze(lines[end - 1])).group("note")
+        end -= 1
+    date_at = None
+    for i in range(end - 1, max(-1, end - 6), -1):
+        s = squeeze(lines[i])
+        m = _DATE_AR.search(s) or _DATE_CN.search(s)
+        if m and (m.end() == len(s)) and (m.start() == 0 or _is_unit(s[:m.start()])):
+            date_at = i
+            doc.date = m.group(0)
+            doc.date_arabic = m.re is _DATE_AR
+            doc.date_value, doc.date_invalid = _date_of(m)
+            if m.start() > 0:
+                doc.signature = [s[:m.start()]]
+            break
+        if _NOTE_RE.match(s) and doc.note is None:
+            doc.note = _NOTE_RE.match(s).group("note")
+            end = i
+    if date_at is None:
+        body_end = end
+    else:
+        body_end = date_at
+        if not doc.signature:
+            sig: list[str] = []
+            j = date_at - 1
+            while j >= 0 and len(sig) < 4 and _is_unit(squeeze(lines[j])):
+                sig.insert(0, squeeze(lines[j]))
+                j -= 1
+            doc.signature = sig
+            body_end = j + 1
+        else:
+            j = date_at - 1
+            while j >= 0 and len(doc.signature) < 4 and _is_unit(squeeze(lines[j])):
+                doc.signature.insert(0, squeeze(lines[j]))
+                j -= 1
+            body_end = j + 1
+        if date_at + 1 < end and doc.note is None:
+            tail = "".join(squeeze(x) for x in lines[date_at + 1:end])
+            m = re.fullmatch(r"[（(](.*)[)）]", tail)
+            if m:
+                doc.note = m.group(1)
+    body = lines[:body_end]
+    # 附件说明: "附件：1.…" and its numbered continuation lines, after the text.
+    for i, line in enumerate(body):
+        m = _ATTACH_RE.match(squeeze(line))
+        if m and i > 0:
+            items = [m.group("rest")] if m.group("rest") else []
+            for more in body[i + 1:]:
+                if _ENUM_RE.match(squeeze(more)):
+                    items.append(squeeze(more))
+                else:
+                    break
+            doc.attachments = [re.sub(r"^(\d{1,2}[.．、]|[（(]\d{1,2}[)）])", "", x).strip()
+                               for x in items if x]
+            body = body[:i]  # 附件说明 closes the text
+            break
+    doc.body = body
+
+
+def _is_unit(s: str) -> bool:
+    s = s.strip()
+    if not s or len(s) > 30 or any(p in s for p in "。，,；;：:？?！!（）()"):
+        return False
+    return s.endswith(UNIT_SUFFIXES)
+
+
+def _date_of(m: re.Match) -> tuple[date | None, bool]:
+    if m.re is _DATE_AR:
+        y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+    else:
+        y = int("".join(str(_cn_digit(c)) for c in m.group("y")))
+        mo, d = _cn_number(m.group("m")), _cn_number(m.group("d"))
+    try:
+        return date(y, mo, d), False
+    except (ValueError, TypeError):
+        return None, True
+
+
+def _cn_digit(c: str) -> int:
+    return 0 if c in "〇零○Ｏ" else "一二三四五六七八九".index(c) + 1
+
+
+def _cn_number(s: str) -> int:
+    if "十" not in s:
+        return int("".join(str(_cn_digit(c)) for c in s))
+    tens, _, ones = s.partition("十")
+    return (_cn_digit(tens) if tens else 1) * 10 + (_cn_digit(ones) if ones else 0)
