@@ -1,6 +1,7 @@
 """Terminal chat: the same conversation engine as Telegram, one line per message.
 
-Buttons are shown as numbered choices; typing the number presses it. `/as 姓名` acts
+`/file PATH` sends a document (a 公文 to route); the 发文稿纸 that comes back is saved
+under <data_dir>/forms and shown as text. Buttons are shown as numbered choices; typing the number presses it. `/as 姓名` acts
 as another roster member, so a whole leave request (apply, approve, 销假) can be walked
 through in one terminal. Messages for other people are printed with their name."""
 from __future__ import annotations
@@ -11,7 +12,9 @@ import threading
 import time
 
 from bot.conversation.core import Conversation
-from bot.conversation.messages import Event, Outcome
+from pathlib import Path
+
+from bot.conversation.messages import Attachment, Event, Outcome
 from bot.db import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -52,12 +55,55 @@ class ConsoleChat:
         if text.strip().lower() in markers:
             message_id, _label, data = choices[markers.index(text.strip().lower())]
             event = Event(self.user_id, self.user_id, True, callback=data, message_id=message_id)
+        elif text.strip().startswith("/file"):
+            event = self._file_event(text.strip()[len("/file"):].strip())
+            if event is None:
+                return
         else:
             event = Event(self.user_id, self.user_id, True, text=text)
         prepared = self.conv.prepare(event)
         with unit_of_work(self.conv.store.engine):  # all the event changes, or nothing
             outcome = self.conv.handle(event, prepared)
         self._show(outcome)
+
+    def _file_event(self, path_text: str) -> Event | None:
+        """"/file PATH": the file read here (the terminal's upload), within the size limit."""
+        path = Path(path_text.strip("'\"")).expanduser()
+        if not path_text:
+            self._print(self.conv.say("file_usage"))
+            return None
+        if not path.is_file():
+            self._print(f"没有找到文件：{path}")
+            return None
+        limit = self.conv.cfg.documents.max_bytes
+        size = path.stat().st_size
+        try:
+            data = None if size > limit else path.read_bytes()
+        except OSError as exc:
+            self._print(f"读不了这个文件：{exc.strerror}")
+            return None
+        att = Attachment(path.name, size, None, str(path), data, "too_big" if data is None else None)
+        return Event(self.user_id, self.user_id, True, text="", attachment=att)
+
+    def _save_document(self, name: str, data: bytes) -> Path:
+        folder = self.conv.cfg.storage.data_dir / "forms"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / name
+        target.write_bytes(data)
+        return target
+
+    def _show_document(self, m) -> None:
+        """A file the bot sends: saved under data/forms, and its text shown here."""
+        from bot.documents.intake import docx_lines
+
+        name, data = m.document
+        path = self._save_document(name, data)
+        self._print(f"{m.text}\n〔文件〕{path}")
+        if name.endswith(".docx"):
+            import zipfile, io
+
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                self._print("\n".join(docx_lines(z.read("word/document.xml"))))
 
     def _show(self, outcome: Outcome) -> None:
         if outcome.notice:
@@ -69,7 +115,9 @@ class ConsoleChat:
         for m in outcome.messages:
             message_id = self._next_message_id
             self._next_message_id += 1
-            if m.chat_id != self.user_id:
+            if m.document is not None and m.chat_id == self.user_id:
+                self._show_document(m)
+            elif m.chat_id != self.user_id:
                 person = self.conv.directory.person(m.chat_id)
                 self._print(f"〔发给 {person.name if person else m.chat_id}〕{m.text}")
             else:

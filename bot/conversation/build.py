@@ -46,8 +46,11 @@ def open_conversation(cfg: Config, *, console: bool = False, bot_username: str =
     directory = Directory(frontdesk.roster, console=console)
     reminders = _reminder_service(cfg, db, frontdesk.calendar, clock)
     leave = leave_service(cfg, db, store, directory, reminders, frontdesk.calendar, clock)
+    from bot.services.documents import DocumentService
+
+    documents = DocumentService.from_config(cfg, frontdesk, engine.index)
     return Conversation(cfg, engine, leave, store, directory, reminders,
-                        bot_username=bot_username, assistant=assistant)
+                        bot_username=bot_username, assistant=assistant, documents=documents)
 
 
 def leave_service(cfg: Config, db: Database, store: ChatStore, directory: Directory,

@@ -10,6 +10,7 @@ import time
 from bot.answer import Answer
 from bot.config import Config
 from bot.conversation.directory import Directory
+from bot.conversation.files import FLOW as DOCUMENT_FLOW, FileDesk
 from bot.conversation.followup import followup_subject, rewrite
 from bot.conversation.inputs import parse_choice, parse_press
 from bot.conversation.leave import LeaveDesk
@@ -37,7 +38,7 @@ REFUSAL_QUIET_SECONDS = 3600
 class Conversation:
     def __init__(self, cfg: Config, engine: Engine, leave: LeaveService, store: ChatStore,
                  directory: Directory, reminders: ReminderService, *, bot_username: str = "",
-                 assistant=None):
+                 assistant=None, documents=None):
         self.cfg = cfg
         self.engine = engine
         # The answering front (bot.agent.Assistant): the language model when configured,
@@ -49,6 +50,8 @@ class Conversation:
         self.say = load_replies(cfg.prompts.dir, "chat.toml")
         self.remind = RemindDesk(cfg, engine, reminders, store, self.say)
         self.leave = LeaveDesk(cfg, engine, leave, store, directory, self.say)
+        # Documents sent to be routed (bot.services.documents.DocumentService), if configured.
+        self.files = FileDesk(documents, store, self.say, cfg.answer.office) if documents else None
         self._refused: dict[int, float] = {}   # stranger user id -> when last refused
         # (chat, user) -> their last question: what "那全体会议呢" refers to.
         self._last_question: dict[tuple[int, int], str] = {}
@@ -61,6 +64,11 @@ class Conversation:
         person = self.directory.person(event.user_id)
         if person is None or event.callback is not None:
             return None
+        att = event.attachment
+        if att is not None:
+            if self.files is None or att.data is None or att.error or not (event.private or event.addressed):
+                return None
+            return Prepared(f"file:{att.file_id or att.filename}", self.files.read(att))
         text = (event.text or "").strip()
         command = _COMMAND_RE.match(text)
         if command:
@@ -88,6 +96,8 @@ class Conversation:
         ctx = Context(event, person, prepared)
         if event.callback is not None:
             return self._press(ctx)
+        if event.attachment is not None:
+            return self._file(ctx)
         text = (event.text or "").strip()
         command = _COMMAND_RE.match(text)
         if command and (command.group(2) in (None, self.bot_username) or not self.bot_username):
@@ -104,6 +114,18 @@ class Conversation:
         if expired:
             out.messages.insert(0, Message(ctx.chat, self.say("flow_expired", minutes=self.cfg.telegram.flow_minutes)))
         return out
+
+    def _file(self, ctx: Context) -> Outcome:
+        """A file or photo: a 公文 to route (in a group, only when addressed to the bot)."""
+        event = ctx.event
+        if not event.private and not event.addressed:
+            return Outcome()
+        if self.files is None:
+            return ctx.reply(self.say("unknown_command"))
+        self.store.clear_flow(ctx.chat, event.user_id)  # a new document starts afresh
+        prepared = ctx.prepared
+        ready = prepared.answer if prepared is not None and prepared.question.startswith("file:") else None
+        return self.files.received(ctx, event.attachment, ready)
 
     def _stranger(self, event: Event) -> Outcome:
         log.warning("refused a user not on the roster: user_id=%s chat_id=%s",
@@ -199,6 +221,10 @@ class Conversation:
         self.engine.frontdesk = frontdesk
         self.directory = Directory(frontdesk.roster, console=self.directory.console)
         self.leave.reload(frontdesk, self.directory)
+        if self.files is not None:
+            from bot.services.documents import DocumentService
+
+            self.files.service = DocumentService.from_config(self.cfg, frontdesk, self.engine.index)
         warnings = frontdesk.roster.warnings
         log.info("reloaded roster (%d people) and rules on %s's request",
                  len(frontdesk.roster.people), ctx.person.name)
@@ -367,6 +393,8 @@ class Conversation:
                 return Outcome.popup(self.say("stale_button"))
             if flow.name == "remind":
                 return self.remind.confirm(ctx, flow, choice)
+            if flow.name == DOCUMENT_FLOW and self.files is not None:
+                return self.files.press(ctx, flow, choice)
             if flow.name == "followup":
                 self.store.clear_flow(ctx.chat, ctx.event.user_id)
                 if choice != "yes":

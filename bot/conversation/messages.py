@@ -31,6 +31,19 @@ class Event:
     message_id: int | None = None    # the message carrying the pressed button
     addressed: bool = True           # in a group: a command, a mention or a reply to the bot
     user_label: str = ""             # the sender's Telegram name, for logs only
+    attachment: "Attachment | None" = None   # a file or photo sent with the message
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file someone sent. The adapter fills `data` (downloaded, in memory) before
+    `Conversation.prepare`; `error` says why it could not (too big, download failed)."""
+    filename: str
+    size: int | None = None
+    mime_type: str | None = None
+    file_id: str | None = None       # the channel's handle, for downloading
+    data: bytes | None = None
+    error: str | None = None
 
 
 @dataclass
@@ -40,6 +53,8 @@ class Message:
     text: str
     buttons: Keyboard = ()
     key: str | None = None
+    # A file to send instead of plain text: (file name, bytes); `text` is its caption.
+    document: tuple[str, bytes] | None = None
 
 
 @dataclass

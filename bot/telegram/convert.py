@@ -4,7 +4,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, MessageEntityType
 
-from bot.conversation.messages import Event
+from bot.conversation.messages import Attachment, Event
 
 GROUP_TYPES = {ChatType.GROUP, ChatType.SUPERGROUP}
 
@@ -28,7 +28,18 @@ def to_event(update: Update, bot_id: int, bot_username: str) -> Event | None:
     text = message.text or message.caption or ""
     return Event(user.id, chat.id, private, text=text, message_id=message.message_id,
                  addressed=private or _addressed(message, bot_id, bot_username),
-                 user_label=label)
+                 user_label=label, attachment=_attachment(message))
+
+
+def _attachment(message) -> Attachment | None:
+    """A document, or the largest size of a photo."""
+    if message.document is not None:
+        d = message.document
+        return Attachment(d.file_name or "文件", d.file_size, d.mime_type, d.file_id)
+    if message.photo:
+        p = max(message.photo, key=lambda s: (s.width or 0) * (s.height or 0))
+        return Attachment("照片.jpg", p.file_size, "image/jpeg", p.file_id)
+    return None
 
 
 def _addressed(message, bot_id: int, bot_username: str) -> bool:
@@ -36,7 +47,9 @@ def _addressed(message, bot_id: int, bot_username: str) -> bool:
     reply = message.reply_to_message
     if reply is not None and reply.from_user is not None and reply.from_user.id == bot_id:
         return True
-    entities = message.parse_entities([MessageEntityType.BOT_COMMAND, MessageEntityType.MENTION])
+    entities = (message.parse_entities([MessageEntityType.BOT_COMMAND, MessageEntityType.MENTION])
+                if message.text else
+                message.parse_caption_entities([MessageEntityType.BOT_COMMAND, MessageEntityType.MENTION]))
     for entity, value in entities.items():
         if entity.type == MessageEntityType.BOT_COMMAND and entity.offset == 0:
             target = value.partition("@")[2]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.conversation.store import ChatStore, Outgoing
@@ -63,7 +63,11 @@ class OutboxSender:
 
     async def _send(self, m: Outgoing) -> bool:
         try:
-            if m.edit_message_id is not None:
+            if m.document_name is not None:
+                result = await self.bot.send_document(
+                    m.chat_id, InputFile(m.document or b"", filename=m.document_name),
+                    caption=m.text or None, reply_markup=to_markup(m.buttons))
+            elif m.edit_message_id is not None:
                 result = await self.bot.edit_message_text(
                     m.text, chat_id=m.chat_id, message_id=m.edit_message_id,
                     reply_markup=to_markup(m.buttons))

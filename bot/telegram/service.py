@@ -22,6 +22,7 @@ import json
 import logging
 import secrets
 import signal
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -58,6 +59,17 @@ INBOX_IDLE_SECONDS = 1.0
 POLL_BACKOFF_MAX = 30.0
 
 
+def _file_url_for(api_base_url: str) -> str:
+    """A self-hosted Bot API server serves files next to its methods: ".../bot" →
+    ".../file/bot" (python-telegram-bot's base_file_url form)."""
+    if not api_base_url:
+        return ""
+    base = api_base_url.rstrip("/")
+    if base.endswith("/bot"):
+        return base[: -len("/bot")] + "/file/bot"
+    return ""
+
+
 class TelegramService:
     def __init__(self, cfg: Config, token: str, conversation: Conversation, *,
                  webhook_url: str | None = None, webhook_secret: str | None = None):
@@ -73,6 +85,9 @@ class TelegramService:
                                                 max_retries=3)))
         if tg.api_base_url:
             builder = builder.base_url(tg.api_base_url)
+        file_url = tg.api_file_url or _file_url_for(tg.api_base_url)
+        if file_url:
+            builder = builder.base_file_url(file_url)
         # Updates come through our own polling loop or web server, into the inbox.
         self.app: Application = builder.updater(None).build()
         self.db = self.store.engine
@@ -305,8 +320,10 @@ class TelegramService:
         if event is None:
             await asyncio.to_thread(self.inbox.finish, item.update_id, IGNORED)
             return
+        if event.attachment is not None:
+            event = await self._download(event)
         typing = None
-        if event.text is not None and event.addressed:
+        if (event.text is not None or event.attachment is not None) and event.addressed:
             typing = asyncio.create_task(self._typing(event.chat_id))
         try:
             prepared = await asyncio.to_thread(self._prepare, event)
@@ -320,6 +337,30 @@ class TelegramService:
         if update.callback_query is not None:
             await self._answer_press(update, outcome)
         self.sender.poke()
+
+    async def _download(self, event):
+        """Fetch a sent file into memory (never to disk), within Telegram's 20 MB bot
+        limit; what went wrong is left on the attachment for the conversation to say."""
+        att = event.attachment
+        limit = self.cfg.documents.max_bytes
+        if att.size is not None and att.size > limit:
+            return replace(event, attachment=replace(att, error="too_big"))
+        if self.conversation.directory.person(event.user_id) is None:
+            return event  # a stranger's file is not downloaded
+        try:
+            file = await self.app.bot.get_file(att.file_id)
+            if file.file_size is not None and file.file_size > limit:
+                return replace(event, attachment=replace(att, error="too_big"))
+            data = bytes(await file.download_as_bytearray())
+        except TelegramError as exc:
+            log.warning("downloading a file failed: %s", type(exc).__name__)
+            return replace(event, attachment=replace(att, error="download"))
+        except Exception as exc:  # a network error: said to the user, never a traceback
+            log.warning("downloading a file failed: %s", type(exc).__name__)
+            return replace(event, attachment=replace(att, error="download"))
+        if len(data) > limit:
+            return replace(event, attachment=replace(att, error="too_big"))
+        return replace(event, attachment=replace(att, data=data))
 
     def _event(self, update: Update):
         chat = update.effective_chat
@@ -377,6 +418,10 @@ class TelegramService:
                                key=key, edit_message_id=edit.message_id)
         for i, m in enumerate(outcome.messages):
             base = m.key or (f"u{update_id}:{i}" if update_id is not None else None)
+            if m.document is not None:  # a file: its caption is short by construction
+                self.store.enqueue(m.chat_id, m.text[:1024], plain_buttons(m.buttons), key=base,
+                                   document=m.document)
+                continue
             parts = split_message(m.text)
             for j, part in enumerate(parts):
                 key = base if len(parts) == 1 or base is None else f"{base}:p{j}"

@@ -57,6 +57,8 @@ class Outgoing:
     attempts: int
     dedupe_key: str | None
     edit_message_id: int | None = None  # set: replace that message instead of sending
+    document_name: str | None = None    # set: send this file, `text` being its caption
+    document: bytes | None = None
 
 
 class ChatStore:
@@ -113,11 +115,15 @@ class ChatStore:
 
     # -- outbox --------------------------------------------------------------------------
     def enqueue(self, chat_id: int, text: str, buttons: list | None = None,
-                key: str | None = None, *, edit_message_id: int | None = None) -> int | None:
-        """Queue a message (or an edit of message `edit_message_id`); returns its id, or
-        None when ``key`` was queued before."""
+                key: str | None = None, *, edit_message_id: int | None = None,
+                document: tuple[str, bytes] | None = None) -> int | None:
+        """Queue a message (or an edit of message `edit_message_id`, or a file
+        `document` = (name, bytes) captioned `text`); returns its id, or None when
+        ``key`` was queued before."""
         row = OutboxMessage(dedupe_key=key, chat_id=int(chat_id), text=text,
                             edit_message_id=edit_message_id,
+                            document_name=document[0] if document else None,
+                            document=document[1] if document else None,
                             buttons=json.dumps(buttons or [], ensure_ascii=False),
                             state=PENDING, attempts=0, created_at=self._clock())
         try:
@@ -149,8 +155,9 @@ class ChatStore:
         return due[:limit]
 
     def mark_sent(self, message_id: int, telegram_message_id: int | None) -> None:
+        # A sent file's bytes are not kept: Telegram has it, and the chat has the text.
         self._set(message_id, state=SENT, sent_at=self._clock(), message_id=telegram_message_id,
-                  error=None)
+                  error=None, document=None)
 
     def mark_failed(self, message_id: int, error: str) -> None:
         self._set(message_id, state=FAILED, error=error[:500])
@@ -178,7 +185,7 @@ class ChatStore:
                 query = query.where(OutboxMessage.state == state)
             return [{"id": r.id, "chat_id": r.chat_id, "text": r.text, "state": r.state,
                      "key": r.dedupe_key, "attempts": r.attempts, "error": r.error,
-                     "edit_message_id": r.edit_message_id,
+                     "edit_message_id": r.edit_message_id, "document_name": r.document_name,
                      "buttons": json.loads(r.buttons or "[]")}
                     for r in s.scalars(query).all()]
 
@@ -194,4 +201,5 @@ def _flow_state(row: Flow) -> FlowState:
 
 def _outgoing(row: OutboxMessage) -> Outgoing:
     return Outgoing(row.id, row.chat_id, row.text, json.loads(row.buttons or "[]"),
-                    row.attempts, row.dedupe_key, row.edit_message_id)
+                    row.attempts, row.dedupe_key, row.edit_message_id, row.document_name,
+                    row.document)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, Integer, MetaData, String, Text
+from sqlalchemy import BigInteger, Index, Integer, LargeBinary, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.procedures.ledger.models import NAMING_CONVENTION, UTCDateTime
@@ -72,6 +72,9 @@ class OutboxMessage(ChatBase):
     message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     edit_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # A file to send (sendDocument), `text` being its caption.
+    document_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    document: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 # The reminders' tables live in this schema too (same migrations); registering them here
