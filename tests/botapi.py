@@ -380,6 +380,11 @@ class BotApiStandIn(ThreadedServer):
         self._file_ids = itertools.count(1)
         self._updates: list[dict] = []
         self._injected: list[dict] = []
+        #: Files users sent (file_id -> {"data", "file_path", "file_unique_id"}), served by
+        #: getFile and the file download URL, as Telegram's servers do.
+        self._files: dict[str, dict] = {}
+        #: Telegram's limit on what a bot may download (getFile answers "file is too big").
+        self.download_limit = 20 * 1024 * 1024
         self._allowed_updates: list[str] | None = None
         self._users: dict[int, dict] = {}
         self._chats: dict[int, dict] = {}
@@ -412,6 +417,7 @@ class BotApiStandIn(ThreadedServer):
                 ("logOut", self._log_out),
                 ("close", self._close),
                 ("getChat", self._get_chat),
+                ("getFile", self._get_file),
                 ("getUpdates", None),  # served by _get_updates (long polling, async)
             )
         }
@@ -420,6 +426,7 @@ class BotApiStandIn(ThreadedServer):
 
     def _routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._download)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
 
     def _before_stop(self) -> None:
@@ -430,6 +437,99 @@ class BotApiStandIn(ThreadedServer):
 
     async def _on_shutdown(self) -> None:
         self._wake_waiters()
+
+    @property
+    def base_file_url(self) -> str:
+        """PTB's ``base_file_url``: files download from ``{base_file_url}{token}/{file_path}``."""
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    async def _download(self, request: web.Request) -> web.Response:
+        token = request.match_info["token"]
+        path = request.match_info["path"]
+        with self._lock:
+            self._tokens_seen.add(token)
+            self._records["calls"].append({"method": "download", "params": {"file_path": path},
+                                           "status": 200, "token": token, "fault": None,
+                                           "delay": None, "files": [], "error": None,
+                                           "time": time.time()})
+            if self.token is not None and token != self.token:
+                return self._json({"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
+            entry = next((f for f in self._files.values() if f["file_path"] == path), None)
+        if entry is None:
+            return self._json({"ok": False, "error_code": 404, "description": "Not Found"}, 404)
+        return web.Response(body=entry["data"], content_type="application/octet-stream")
+
+    def _get_file(self, params: dict, files: dict) -> dict:
+        file_id = params.get("file_id")
+        entry = self._files.get(file_id) if isinstance(file_id, str) else None
+        if entry is None:
+            raise _bad("invalid file_id")
+        if len(entry["data"]) > self.download_limit:
+            raise _bad("file is too big")
+        return {"file_id": file_id, "file_unique_id": entry["file_unique_id"],
+                "file_size": len(entry["data"]), "file_path": entry["file_path"]}
+
+    def _store_file(self, data: bytes, folder: str, suffix: str) -> dict:
+        number = next(self._file_ids)
+        file_id = f"BQACAgUAAxkBAAI{number:06d}"
+        entry = {"data": bytes(data), "file_unique_id": f"AgADu{number:06d}",
+                 "file_path": f"{folder}/file_{number}{suffix}"}
+        self._files[file_id] = entry
+        return {"file_id": file_id, "file_unique_id": entry["file_unique_id"]}
+
+    def send_document(self, user_id: int, data: bytes, file_name: str, *,
+                      mime_type: str = "application/octet-stream", caption: str | None = None,
+                      chat_id: int | None = None, declared_size: int | None = None,
+                      reply_to_message_id: int | None = None) -> dict:
+        """Queue a message from ``user_id`` carrying a document (a file upload).
+        ``declared_size`` overrides the file_size the update reports (a file Telegram
+        holds but will not let a bot download). Returns the update."""
+        with self._cond:
+            ref = self._store_file(data, "documents", "." + file_name.rsplit(".", 1)[-1]
+                                   if "." in file_name else "")
+            document = {**ref, "file_name": file_name, "mime_type": mime_type,
+                        "file_size": declared_size if declared_size is not None else len(data)}
+        return self._media_message(user_id, {"document": document}, caption, chat_id,
+                                   reply_to_message_id)
+
+    def send_photo(self, user_id: int, data: bytes, *, caption: str | None = None,
+                   chat_id: int | None = None, width: int = 1280, height: int = 1707) -> dict:
+        """Queue a photo from ``user_id``: Telegram sends several sizes; here a thumbnail
+        and the full size (the same bytes). Returns the update."""
+        with self._cond:
+            full = self._store_file(data, "photos", ".jpg")
+            thumb = self._store_file(data, "photos", ".jpg")
+            sizes = [{**thumb, "width": 90, "height": 120, "file_size": len(data)},
+                     {**full, "width": width, "height": height, "file_size": len(data)}]
+        return self._media_message(user_id, {"photo": sizes}, caption, chat_id, None)
+
+    def _media_message(self, user_id: int, media: dict, caption: str | None,
+                       chat_id: int | None, reply_to_message_id: int | None) -> dict:
+        chat_id = user_id if chat_id is None else chat_id
+        with self._cond:
+            user = self._remember_user(user_id)
+            chat = self._remember_chat(chat_id)
+            if chat["type"] == "private":
+                self.started.add(user_id)
+            message: dict[str, Any] = {"message_id": self._new_message_id(chat_id), "from": user,
+                                       "chat": chat, "date": int(time.time()), **copy.deepcopy(media)}
+            if caption:
+                message["caption"] = caption
+                entities = auto_entities(caption)
+                if entities:
+                    message["caption_entities"] = entities
+            if reply_to_message_id is not None:
+                target = self._stored(chat_id, reply_to_message_id)
+                if target is None:
+                    raise KeyError(f"no message {reply_to_message_id} in chat {chat_id} to reply to")
+                message["reply_to_message"] = self._for_embedding(target)
+            self._messages[(chat_id, message["message_id"])] = message
+            if chat["type"] != "private" and self.privacy_mode and not self._reaches_bot(message):
+                return {"update_id": None, "message": copy.deepcopy(message), "delivered": False}
+            update = self._enqueue({"message": copy.deepcopy(message)})
+            result = copy.deepcopy(update)
+        self._notify_updates()
+        return result
 
     @property
     def base_url(self) -> str:
@@ -1042,8 +1142,8 @@ class BotApiStandIn(ThreadedServer):
         reply = message.get("reply_to_message")
         if reply and (reply.get("from") or {}).get("id") == BOT_ID:
             return True
-        text = message.get("text") or ""
-        for entity in message.get("entities") or ():
+        text = message.get("text") or message.get("caption") or ""
+        for entity in message.get("entities") or message.get("caption_entities") or ():
             value = _utf16_slice(text, entity["offset"], entity["length"])
             if entity["type"] == "bot_command":
                 target = value.partition("@")[2]

@@ -286,7 +286,7 @@ def area_question(title: str, body: list[str], roster: Roster) -> Question | Non
     for a in options:
         deputy = roster.deputy_for_area(a)
         labels.append(f"{a}（{deputy.name}）" if deputy else a)
-    question = (f"按标题看，这份公文属于“{best}”领域，对吗？不对请选其他领域。" if best
+    question = (f"按标题看，这份公文属于“{best}”分管领域，对吗？不对请选其他领域。" if best
                 else "这份公文属于哪个分管领域？选一下就能确定由哪位副县长签发。")
     return Question("subject_area", question, labels, options, 0 if best else None)
 
