@@ -27,6 +27,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # (e.g. `docker exec -w / … python -m bot ask …`).
 # PYTHONUNBUFFERED: logs reach `docker logs` at once. ANONYMIZED_TELEMETRY: Chroma stays offline.
 
+# Chinese OCR for photos and scanned PDFs sent to the bot (bot/documents/ocr.py).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim \
+ && rm -rf /var/lib/apt/lists/*
+
 # Non-root system user; it may write only the data dir (index, SQLite ledger, caches).
 RUN groupadd --system bot \
  && useradd --system --gid bot --no-create-home --home-dir /app/data \

@@ -57,6 +57,26 @@ def roster_findings(cfg: Config, report: Report, roster) -> None:
         report.add("ok", "配置", f"办公室群：{cfg.telegram.office_chat_id}")
 
 
+def document_findings(cfg: Config, report: Report, roster) -> None:
+    """The data for reading sent 公文, and whether photos and scans can be read (OCR)."""
+    try:
+        from bot.documents.analyze import DocumentKit
+
+        kit = DocumentKit.from_config(cfg, roster)
+    except Exception as exc:
+        report.add("error", "公文", f"无法读取 {cfg.documents.dir} 中的公文规则：{exc}")
+        return
+    report.add("ok", "公文", f"单位 {len(kit.units.departments)} 个部门、{len(kit.units.townships)} 个乡镇；"
+                            f"格式检查 {len(kit.checks)} 项")
+    if kit.ocr.available():
+        report.add("ok", "文字识别", f"Tesseract（{kit.ocr.languages}）可用：能读照片和扫描件")
+    elif cfg.documents.ocr == "off":
+        report.add("warn", "文字识别", "已在 [documents] ocr 中关闭：照片和扫描件会被告知无法读取。")
+    else:
+        report.add("warn", "文字识别", "没有安装 Tesseract 中文文字识别：照片和扫描件读不了。"
+                                    "请安装 Debian 软件包 tesseract-ocr 和 tesseract-ocr-chi-sim。")
+
+
 def store_findings(report: Report, store, inbox, directory) -> None:
     failed = store.outbox("failed")
     for chat in unstarted_chats(store):
@@ -113,6 +133,8 @@ def run(cfg: Config) -> Report:
         db.dispose()
     except Exception as exc:
         report.add("error", "数据库", f"无法打开数据库（{type(exc).__name__}: {str(exc)[:200]}）")
+    if roster is not None:
+        document_findings(cfg, report, roster)
     if cfg.llm.enabled:
         import os
 

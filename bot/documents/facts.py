@@ -17,7 +17,8 @@ from bot.documents.units import (CONGRESS, DEPARTMENT, GOVERNMENT, ISSUER_KINDS,
 from bot.procedures.roster import Roster
 from bot.procedures.rules import DOC_KINDS, MEETINGS
 
-_MAP_KEYS = {"issuer", "kind", "to", "series", "title_has", "doc_kind", "question", "article"}
+_MAP_KEYS = {"issuer", "kind", "to", "series", "title_has", "doc_kind", "question", "article",
+             "phrase"}
 _SENTENCE = re.compile(r"[^。；！？!?;]+[。；！？!?;]?")
 # What a recipient is, for the `to` condition of a map.
 _TO = {UPPER: "上级", PARTY: "县委", CONGRESS: "人大", GOVERNMENT: "县政府", OFFICE: "县政府",
@@ -38,6 +39,7 @@ class KindMap:
     series: tuple[str, ...] = ()
     title_has: tuple[str, ...] = ()
     question: str = ""
+    phrase: str = ""          # verbatim in `article`: why this document is of this kind
 
     def matches(self, issuer: str, doc: Gongwen, to: set[str]) -> bool:
         return ((not self.issuer or issuer in self.issuer)
@@ -53,6 +55,7 @@ class KindTable:
     meetings: dict[str, list[str]]
     request_words: list[str]
     countersign_words: list[str]
+    cites: list[tuple[int, str]] = field(default_factory=list)   # (article, phrase) of the word lists
 
     @classmethod
     def load(cls, path: Path) -> "KindTable":
@@ -65,9 +68,9 @@ class KindTable:
             unknown = set(entry) - _MAP_KEYS
             kinds = entry.get("doc_kind")
             kinds = tuple(kinds if isinstance(kinds, list) else [kinds] if kinds else [])
-            if unknown or not kinds or "article" not in entry:
+            if unknown or not kinds or "article" not in entry or not entry.get("phrase"):
                 raise KindsError(f"{path}: [[map]] #{i}: unknown keys {sorted(unknown)}, "
-                                 "or no doc_kind/article")
+                                 "or no doc_kind/article/phrase")
             bad = [k for k in kinds if k not in DOC_KINDS]
             if bad:
                 raise KindsError(f"{path}: [[map]] #{i}: doc_kind {bad} is not a signing-rule kind")
@@ -78,12 +81,15 @@ class KindTable:
                 v = entry.get(key)
                 return () if v is None else tuple(v if isinstance(v, list) else [v])
             maps.append(KindMap(kinds, int(entry["article"]), tup("issuer"), tup("kind"), tup("to"),
-                                tup("series"), tup("title_has"), entry.get("question", "")))
+                                tup("series"), tup("title_has"), entry.get("question", ""),
+                                entry["phrase"]))
         meetings = raw.get("meetings", {})
         if set(meetings) - set(MEETINGS):
             raise KindsError(f"{path}: [meetings] has unknown meetings {sorted(set(meetings) - set(MEETINGS))}")
+        cites = [(int(raw[k]["article"]), raw[k]["phrase"]) for k in ("request_words", "countersign_words")
+                 if k in raw and "article" in raw[k] and "phrase" in raw[k]]
         return cls(maps, meetings, raw.get("request_words", {}).get("phrases", []),
-                   raw.get("countersign_words", {}).get("phrases", []))
+                   raw.get("countersign_words", {}).get("phrases", []), cites)
 
     def doc_kind(self, issuer: str, doc: Gongwen, to: set[str]) -> KindMap | None:
         return next((m for m in self.maps if m.matches(issuer, doc, to)), None)

@@ -26,9 +26,14 @@ def to_event(update: Update, bot_id: int, bot_username: str) -> Event | None:
     if message is None:  # edited messages, channel posts, member updates…
         return None
     text = message.text or message.caption or ""
+    addressed = private or _addressed(message, bot_id, bot_username)
+    attachment = _attachment(message)
+    reply = message.reply_to_message
+    if attachment is None and addressed and reply is not None and not private:
+        # "@bot 这个谁签" in reply to a file someone posted in the group: that file.
+        attachment = _attachment(reply)
     return Event(user.id, chat.id, private, text=text, message_id=message.message_id,
-                 addressed=private or _addressed(message, bot_id, bot_username),
-                 user_label=label, attachment=_attachment(message))
+                 addressed=addressed, user_label=label, attachment=attachment)
 
 
 def _attachment(message) -> Attachment | None:

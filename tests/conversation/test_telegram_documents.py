@@ -178,3 +178,66 @@ def test_a_strangers_file_is_not_downloaded(api, tg_config, seed_index):
     reply = run(scenario())
     assert "花名册" in reply["text"] or "无法" in reply["text"] or re.search("不在|没有", reply["text"])
     assert not [c for c in api.calls if c["method"] in ("getFile", "download")]
+
+
+FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+
+
+def render_photo(lines: list[str]) -> bytes:
+    """A phone photo of a printed page, roughly: black text on off-white, slightly turned."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(FONT, 40)
+    page = Image.new("L", (1400, 90 * len(lines) + 160), 245)
+    draw = ImageDraw.Draw(page)
+    for i, line in enumerate(lines):
+        draw.text((70, 70 + 90 * i), line, font=font, fill=20)
+    page = page.rotate(0.7, fillcolor=245, expand=True)
+    out = io.BytesIO()
+    page.convert("RGB").save(out, "JPEG", quality=88)
+    return out.getvalue()
+
+
+def _ocr_ready() -> str | None:
+    from bot.documents.ocr import OcrEngine
+
+    if not OcrEngine().available():
+        return "Tesseract with chi_sim is not installed (Debian tesseract-ocr, tesseract-ocr-chi-sim)"
+    if not os.path.exists(FONT):
+        return f"{FONT} (Debian fonts-wqy-zenhei) is needed to render the test photo"
+    return None
+
+
+def test_a_photo_of_a_printed_page_is_read_by_ocr(api, tg_config, seed_index, ids):
+    import pytest
+
+    reason = _ocr_ready()
+    if reason:
+        pytest.skip(reason)
+    uid = ids["agri"]
+    photo = render_photo(["西平县农业农村局文件", "西农〔2026〕8号", "关于申请农机购置补贴资金的请示",
+                          "县人民政府：", "为落实农机购置补贴政策，现申请补贴资金50万元。", "妥否，请批示。",
+                          "西平县农业农村局", "2026年11月20日"])
+
+    async def scenario():
+        async with running(tg_config, seed_index):
+            api.send_photo(uid, photo, caption="这个谁签")
+            reply = await api.async_wait_for(to_chat(uid, "审批"), timeout=60)
+            return reply
+
+    reply = run(scenario())
+    assert reply["text"].startswith("审批：分管副县长（示例·副县长乙）"), reply["text"]
+    assert "关于申请农机购置补贴资金的请示" in reply["text"] and "图片识别" in reply["text"]
+
+
+def test_without_ocr_a_photo_gets_told_plainly(api, tg_config, seed_index, ids):
+    tg_config.documents.ocr = "off"
+    uid = ids["agri"]
+
+    async def scenario():
+        async with running(tg_config, seed_index):
+            api.send_photo(uid, b"\xff\xd8\xff\xe0" + b"\0" * 200)
+            return await api.async_wait_for(to_chat(uid, "文字识别"))
+
+    reply = run(scenario())
+    assert "tesseract-ocr-chi-sim" in reply["text"]
