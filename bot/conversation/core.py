@@ -127,6 +127,10 @@ class Conversation:
         ready = prepared.answer if prepared is not None and prepared.question.startswith("file:") else None
         return self.files.received(ctx, event.attachment, ready)
 
+    def _file_hint(self, ctx: Context, args: str) -> Outcome:
+        """/file typed in a chat app: the file itself is what to send."""
+        return ctx.reply(self.say("file_send_hint" if ctx.event.private else "file_group_hint"))
+
     def _stranger(self, event: Event) -> Outcome:
         log.warning("refused a user not on the roster: user_id=%s chat_id=%s",
                     event.user_id, event.chat_id)
@@ -154,7 +158,7 @@ class Conversation:
             "leave": self.leave.start_form, "myleaves": self.leave.my_leaves,
             "pending": self.leave.pending, "back": self.leave.back_command,
             "remind": self.remind.remind, "reminders": self.remind.list,
-            "incident": self.remind.incident,
+            "incident": self.remind.incident, "file": self._file_hint,
         }.get(name)
         if handler is None:
             return ctx.reply(self.say("unknown_command"))
