@@ -78,13 +78,18 @@ def test_a_sent_docx_gets_its_signer_and_a_filled_form(api, tg_config, seed_inde
     before = _disk_snapshot(tg_config)
 
     async def scenario():
-        async with running(tg_config, seed_index):
+        async with running(tg_config, seed_index) as service:
             api.send_document(uid, QINGSHI, "请示.docx", mime_type=DOCX_MIME, caption="这个文件谁签？")
             reply = await api.async_wait_for(to_chat(uid, "审批"))
             form = await api.async_wait_for(lambda r: r["method"] == "sendDocument" and r["chat_id"] == uid)
-            return reply, form
+            # The 3-working-day reply (第四十八条) as reminders in this chat, with one press
+            api.press(uid, reply["message_id"], button(reply, "设置会签回复提醒"))
+            await api.async_wait_for(to_chat(uid, "已设置"))
+            reminders = service.conversation.remind.reminders.list(uid)
+            return reply, form, reminders
 
-    reply, form = run(scenario())
+    reply, form, reminders = run(scenario())
+    assert len(reminders) == 2 and all(r.chat_id == uid for r in reminders)
     first = reply["text"].split("\n")[0]
     assert first.startswith("审批：分管副县长（示例·副县长乙）"), reply["text"]
     assert "西农〔2026〕12号" in reply["text"] and "第四十九条" in reply["text"]
