@@ -37,6 +37,10 @@ class FileDesk:
             return self.service.read(attachment.data or b"", attachment.filename)
         except IntakeError as exc:
             return exc
+        except Exception:  # a file shaped like nothing we expected: said, never a traceback
+            log.exception("reading a sent file failed")
+            return IntakeError("unreadable", "这个文件我没能读懂。请另存为 .docx 或 PDF 后再发送；"
+                                             f"如果一直不行，请联系{self.office}。")
 
     # -- a file arrived --------------------------------------------------------------------
     def received(self, ctx: Context, attachment: Attachment, prepared) -> Outcome:

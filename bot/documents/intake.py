@@ -126,7 +126,10 @@ def _clean(lines: list[str]) -> list[str]:
 def _text_lines(data: bytes) -> list[str]:
     text = None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16", errors="strict")
+        try:
+            text = data.decode("utf-16", errors="strict")
+        except UnicodeDecodeError:
+            text = None
     else:
         if b"\x00" in data[:4096]:
             raise IntakeError("binary", f"这个文件不是文字文件，我读不了。请发送 {SUPPORTED}。")
