@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: run test ingest eval bench bench-telegram bench-fuzz bench-real clean
+.PHONY: run test ingest eval bench bench-telegram bench-fuzz bench-real bench-documents clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench-telegram: $(VENV)/.installed-run
 # Fuzzed updates, a 1,000-update burst and kill -9 runs against `python -m bot serve`.
 bench-fuzz: $(VENV)/.installed-run
 	$(BIN)/python bench/fuzz.py $(ARGS)
+
+# Generated 公文 (tests/documents/corpus.py): extraction accuracy per element, routing per rule.
+bench-documents: $(VENV)/.installed-dev
+	$(BIN)/python bench/documents.py $(ARGS)
 
 # Real regulations (../shared/regulations): ingest time, memory, latency and quality at ~680 documents.
 bench-real: $(VENV)/.installed-run

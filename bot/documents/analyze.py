@@ -35,6 +35,7 @@ SCOPE_QUESTION = Question(
 class Warning:
     text: str
     source: str
+    id: str = ""       # the format check or rule that found it; "roster" for roster gaps
 
 
 @dataclass
@@ -129,7 +130,7 @@ class DocumentReport:
             "steps": [{"order": s.order, "action": s.action, "label": s.label, "role": s.role,
                        "person": s.person, "note": s.note} for s in (r.steps if r else [])],
             "countersign": countersign,
-            "warnings": [{"text": w.text, "source": w.source} for w in self.warnings],
+            "warnings": [{"text": w.text, "source": w.source, "id": w.id} for w in self.warnings],
             "citations": [{"doc_title": c.doc_title, "article": c.label, "quote": c.quote}
                           for c in self.citations],
             "missing": [q.slot for q in self.questions],
@@ -159,9 +160,9 @@ def analyze_lines(source: Source, kit: DocumentKit, frontdesk, index, *, asker=N
         if slot != "issuer":
             slots[slot] = value
     questions = [q for q in questions if q.slot not in answers]
-    warnings = [Warning(f.text, f.source)
+    warnings = [Warning(f.text, f.source, f.id)
                 for f in run_checks(kit.checks, Context(doc, source.ocr, facts.direction))]
-    warnings += [Warning(n, "花名册") for n in facts.notes]
+    warnings += [Warning(n, "花名册", "roster") for n in facts.notes]
     routing, error, citations = None, facts.refusal, []
     if error is None and not any(q.slot in ("issuer", "doc_kind", "meeting") for q in questions):
         try:
@@ -192,7 +193,7 @@ def _rule_warnings(r: RoutingResult, frontdesk, index) -> list[Warning]:
     """The routing's warnings, each with where it comes from: a filing check's article,
     or the roster."""
     doc = index.documents[index.default_doc_id]
-    by_text: dict[str, str] = {}
+    by_text: dict[str, tuple[str, str]] = {}
     for rule_id in r.rule_ids:
         rule = frontdesk.rules.get(rule_id)
         if rule is None:
@@ -200,10 +201,12 @@ def _rule_warnings(r: RoutingResult, frontdesk, index) -> list[Warning]:
         art = doc.article(rule.cites[0].article)
         source = f"《{doc.title}》{art.label}" if art else f"《{doc.title}》"
         for w in rule.then.warnings:
-            by_text[w] = source
+            by_text[w] = (source, rule_id)
     out = []
     for w in r.warnings:
-        out.append(Warning(w, by_text.get(w, "花名册" if "花名册" in w or "分管" in w else "审签规则")))
+        source, rule_id = by_text.get(w, ("花名册", "roster") if "花名册" in w or "分管" in w
+                                      else ("审签规则", "routing"))
+        out.append(Warning(w, source, rule_id))
     return out
 
 
