@@ -171,7 +171,8 @@ def analyze_lines(source: Source, kit: DocumentKit, frontdesk, index, *, asker=N
         except RoutingError as exc:
             error = str(exc)
         if routing is not None:
-            if _needs_area(routing) and "subject_area" not in answers:
+            chair_pending = any(q.slot == "meeting_chair" for q in questions)
+            if _needs_area(routing) and "subject_area" not in answers and not chair_pending:
                 q = area_question(doc.title or "", doc.body, roster)
                 if q is not None:
                     questions.append(q)

@@ -38,16 +38,21 @@ class Context:
 
 
 def _number_brackets(c: Context) -> bool:
-    return bool(c.doc.number) and not c.ocr and c.doc.number_brackets != "〔〕"
+    return _is_number(c) and not c.ocr and c.doc.number_brackets != "〔〕"
+
+
+def _is_number(c: Context) -> bool:
+    """A 发文字号 to check (a 令's 令号 "第3号" has its own form, GB/T 9704 10.2)."""
+    return bool(c.doc.number) and c.doc.number_kind == "发文字号"
 
 
 def _number_year_full(c: Context) -> bool:
-    return bool(c.doc.number) and c.doc.number_year is None
+    return _is_number(c) and c.doc.number_year is None
 
 
 def _number_serial(c: Context) -> bool:
     s = c.doc.number_serial or ""
-    return bool(c.doc.number) and (s.startswith("第") or bool(re.match(r"^0\d", s)))
+    return _is_number(c) and (s.startswith("第") or bool(re.match(r"^0\d", s)))
 
 
 def _year_vs_date(c: Context) -> bool:
@@ -56,7 +61,7 @@ def _year_vs_date(c: Context) -> bool:
 
 
 def _upward_without_signer(c: Context) -> bool:
-    return c.direction == "上行文" and bool(c.doc.number) and not c.doc.signers
+    return c.direction == "上行文" and _is_number(c) and not c.doc.signers
 
 
 def _title_kind(c: Context) -> bool:
@@ -84,14 +89,15 @@ TESTS: dict[str, Callable[[Context], bool]] = {
     "number.serial": _number_serial,
     "number.year_vs_date": _year_vs_date,
     "signer.upward": _upward_without_signer,
-    "title.missing": lambda c: not c.doc.title,
+    # A 令 and a 纪要 are named by their mark (GB/T 9704 10.2, 10.3): no title of their own.
+    "title.missing": lambda c: not c.doc.title and c.doc.kind not in ("命令", "纪要"),
     "title.kind": _title_kind,
     "title.two": lambda c: bool(c.doc.extra_titles),
     "recipients.missing": _recipients_missing,
     "date.missing": lambda c: not c.doc.date,
     "date.arabic": _date_arabic,
     "date.invalid": lambda c: c.doc.date_invalid,
-    "signature.missing": lambda c: bool(c.doc.date) and not c.doc.signature,
+    "signature.missing": lambda c: bool(c.doc.date) and not c.doc.signature and c.doc.kind != "纪要",
     "note.contact": _contact,
     "copy.secret": lambda c: bool(c.doc.secrecy) and not c.doc.copy_number,
     "colophon.printer": lambda c: bool(c.doc.cc) and not c.doc.printer,

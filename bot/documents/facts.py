@@ -12,16 +12,16 @@ from pathlib import Path
 
 from bot.documents.gongwen import Gongwen, squeeze
 from bot.documents.units import (CONGRESS, DEPARTMENT, GOVERNMENT, ISSUER_KINDS, LEADER, OFFICE,
-                                 OTHER_COUNTY, PARTY, TOWNSHIP, UNKNOWN, UPPER, Unit, UnitDirectory,
-                                 direction)
+                                 OTHER_COUNTY, PARTY, TOWNSHIP, UNKNOWN, UPPER, UPPER_DEPARTMENT, Unit,
+                                 UnitDirectory, direction)
 from bot.procedures.roster import Roster
 from bot.procedures.rules import DOC_KINDS, MEETINGS
 
-_MAP_KEYS = {"issuer", "kind", "to", "series", "title_has", "doc_kind", "question", "article",
-             "phrase"}
+_MAP_KEYS = {"issuer", "kind", "to", "series", "title_has", "text_has", "doc_kind", "question",
+             "article", "phrase"}
 _SENTENCE = re.compile(r"[^。；！？!?;]+[。；！？!?;]?")
 # What a recipient is, for the `to` condition of a map.
-_TO = {UPPER: "上级", PARTY: "县委", CONGRESS: "人大", GOVERNMENT: "县政府", OFFICE: "县政府",
+_TO = {UPPER: "上级", UPPER_DEPARTMENT: "上级部门", PARTY: "县委", CONGRESS: "人大", GOVERNMENT: "县政府", OFFICE: "县政府",
        LEADER: "领导", DEPARTMENT: "部门", TOWNSHIP: "乡镇", OTHER_COUNTY: "外单位", UNKNOWN: "外单位"}
 
 
@@ -38,6 +38,7 @@ class KindMap:
     to: tuple[str, ...] = ()
     series: tuple[str, ...] = ()
     title_has: tuple[str, ...] = ()
+    text_has: tuple[str, ...] = ()
     question: str = ""
     phrase: str = ""          # verbatim in `article`: why this document is of this kind
 
@@ -46,7 +47,8 @@ class KindMap:
                 and (not self.kind or doc.kind in self.kind)
                 and (not self.to or bool(to & set(self.to)))
                 and (not self.series or doc.number_code in self.series)
-                and (not self.title_has or any(w in (doc.title or "") for w in self.title_has)))
+                and (not self.title_has or any(w in (doc.title or "") for w in self.title_has))
+                and (not self.text_has or any(w in "".join(doc.body[:3]) for w in self.text_has)))
 
 
 @dataclass
@@ -81,7 +83,7 @@ class KindTable:
                 v = entry.get(key)
                 return () if v is None else tuple(v if isinstance(v, list) else [v])
             maps.append(KindMap(kinds, int(entry["article"]), tup("issuer"), tup("kind"), tup("to"),
-                                tup("series"), tup("title_has"), entry.get("question", ""),
+                                tup("series"), tup("title_has"), tup("text_has"), entry.get("question", ""),
                                 entry["phrase"]))
         meetings = raw.get("meetings", {})
         if set(meetings) - set(MEETINGS):
@@ -152,10 +154,16 @@ def document_facts(doc: Gongwen, units: UnitDirectory, roster: Roster, table: Ki
     slots = facts.slots
     slots["issuer"] = issuer_kind
     to = {_TO[r.kind] for r in recipients} | ({"部门"} if groups else set())
-    if issuer_kind in (DEPARTMENT, TOWNSHIP) and to and not to & {"县政府", "领导", "上级"}:
-        facts.refusal = _not_to_county(lead, doc)
-        facts.countersign = _consultation(lead, recipients)
-        return facts
+    if issuer_kind in (DEPARTMENT, TOWNSHIP) and not to & {"县政府", "领导", "上级"}:
+        if "上级部门" in to:
+            facts.refusal = _to_upper_department(lead, doc)
+            return facts
+        # Not addressed to the county government: a department's own document. Without
+        # any 主送, only a 请示/报告 is still taken as meant for the county government.
+        if to or doc.kind not in ("请示", "报告"):
+            facts.refusal = _not_to_county(lead, doc)
+            facts.countersign = _consultation(lead, recipients)
+            return facts
     kmap = table.doc_kind(issuer_kind, doc, to)
     if kmap is None:
         facts.refusal = f"本规则没有关于“{issuer_kind}”制发“{doc.kind or '这类公文'}”的审签规定，请咨询县政府办公室。"
@@ -196,6 +204,12 @@ def _not_to_county(lead: Unit, doc: Gongwen) -> str:
     return (f"这份公文由“{lead.name}”发给{('、'.join(doc.recipients[:3]) or '其他单位')}，不是报送县政府的公文。"
             "本规则只规定了乡镇、部门报送县政府的公文由谁审批（第四十九条），"
             "本单位对外行文请按本单位的公文管理规定签发。")
+
+
+def _to_upper_department(lead: Unit, doc: Gongwen) -> str:
+    return (f"这份公文由“{lead.name}”报送{('、'.join(doc.recipients[:3]))}（上级主管部门），"
+            "不是报送县政府的公文，不由县政府审批。本规则只规定了乡镇、部门报送县政府的公文由谁审批（第四十九条）；"
+            "向上级主管部门行文请按本单位的公文管理规定签发。")
 
 
 def _consultation(lead: Unit, recipients: list[Unit]) -> Countersign | None:
@@ -249,8 +263,9 @@ def _checks(doc: Gongwen, issuer: str, recipients: list[Unit], groups: list[str]
 def _matters(doc: Gongwen, table: KindTable) -> int:
     """How many matters a 请示 asks for: numbered paragraphs that each ask, or a title
     that joins two requests ("关于…和…的请示" with a request verb on both sides)."""
+    # A numbered paragraph that asks: a sentence, not a heading ("二、申请金额及用途").
     asks = [p for p in doc.body if re.match(r"^([一二三四五六七八九十]+[、.．]|（[一二三四五六七八九十]+）|\d+[、.．])", p)
-            and re.search(r"(申请|请求|恳请|拟请|请予|请批准)", p)]
+            and re.search(r"(申请|请求|恳请|拟请|请予|请批准)", p) and re.search(r"[。；;，,]", p)]
     title = squeeze(doc.title or "")
     joined = re.search(r"(申请|请求)[^和及与]{2,}(和|及|以及|与)(申请|请求)", title)
     return max(len(asks), 2 if joined else 1)

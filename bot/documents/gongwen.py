@@ -59,6 +59,7 @@ class Gongwen:
     number_year: int | None = None
     number_serial: str | None = None        # as printed ("5", "05", "第5")
     number_brackets: str | None = None      # the two bracket characters around the year
+    number_kind: str = "发文字号"             # or "令号" (a 令's "第3号", GB/T 9704 10.2)
     signers: list[str] = field(default_factory=list)   # 签发人
     title: str | None = None
     extra_titles: list[str] = field(default_factory=list)  # a second title: an error
@@ -115,38 +116,44 @@ def parse_gongwen(raw_lines: list[str]) -> Gongwen:
     rest = _take_title(rest, doc)
     rest = _take_recipients(rest, doc)
     _take_closing(rest, doc)
-    if doc.kind is None and doc.issuer_mark and doc.issuer_mark.endswith("令"):
-        doc.kind = "命令"
+    if doc.kind is None and doc.title is None and doc.issuer_mark:
+        word = _mark_word(doc.issuer_mark)
+        doc.kind = {"令": "命令", "纪要": "纪要"}.get(word or "")  # 10.2, 10.3: the mark names it
     return doc
 
 
 def _take_colophon(lines: list[str], doc: Gongwen) -> list[str]:
-    """版记 (7.4): 抄送机关 and 印发机关和印发日期, at the end; returns the lines before it."""
-    cut = len(lines)
-    for i in range(len(lines) - 1, max(-1, len(lines) - 12), -1):
-        s = squeeze(lines[i])
-        printed = _PRINTED_RE.match(s)
-        cc = _CC_RE.match(s)
-        if printed:
-            doc.printer = printed.group("org").strip() or None
-            doc.print_date = printed.group("date")
-            cut = i
-        elif cc:
-            doc.cc = split_units(cc.group("cc"))
-            cut = i
-        elif cut != len(lines) and re.fullmatch(r"[-—_─━=]{3,}|—\s*\d+\s*—", s):
-            cut = i
-        elif re.fullmatch(r"[-—]\s*\d+\s*[-—]|第\d+页(共\d+页)?", s):
-            continue  # a page number
-        elif cut != len(lines):
+    """版记 (7.4): 抄送机关 (its list may wrap onto more lines) and 印发机关和印发日期, at
+    the end; returns the lines before it."""
+    end = len(lines)
+    while end and re.fullmatch(r"[-—]\s*\d+\s*[-—]|第\d+页(共\d+页)?|[-—_─━=]{3,}", squeeze(lines[end - 1])):
+        end -= 1  # page numbers and rules under the 版记
+    cut = end
+    printed_at = None
+    for i in range(end - 1, max(-1, end - 4), -1):
+        m = _PRINTED_RE.match(squeeze(lines[i]))
+        if m:
+            doc.printer = m.group("org").strip() or None
+            doc.print_date = m.group("date")
+            printed_at = cut = i
             break
-    # Continuation lines of 抄送 (a long list wraps): between 抄送 and 印发.
+    stop = printed_at if printed_at is not None else end
+    for i in range(stop - 1, max(-1, stop - 8), -1):
+        m = _CC_RE.match(squeeze(lines[i]))
+        if m:
+            text = m.group("cc") + "".join(squeeze(x) for x in lines[i + 1:stop])
+            doc.cc = split_units(text)
+            cut = i
+            break
+    while cut and re.fullmatch(r"[-—_─━=]{3,}", squeeze(lines[cut - 1])):
+        cut -= 1
     return lines[:cut]
 
 
 def _take_head(lines: list[str], doc: Gongwen) -> int:
-    """版头 (7.2): 份号, 密级, 紧急程度, 发文机关标志, 发文字号, 签发人. Returns where
-    the head ends (the index of the first line after it)."""
+    """版头 (7.2): 份号, 密级, 紧急程度, 发文机关标志, 发文字号, 签发人; for a 令 its 令号
+    (10.2), for a 纪要 its 期号 and the line with the issuing office and date (10.3).
+    Returns where the head ends (the index of the first line after it)."""
     mark_lines: list[str] = []
     end = 0
     for i, line in enumerate(lines[:14]):
@@ -156,22 +163,22 @@ def _take_head(lines: list[str], doc: Gongwen) -> int:
         if number and not s.startswith(("关于", "根据", "按照", "依据")) and len(s) <= 60:
             _set_number(doc, number)
             if signer:
-                doc.signers += split_units(signer.group("names"))
+                doc.signers += split_names(signer.group("names"))
             end = i + 1
             # More 签发人 lines may follow (a joint document lists every organ's).
             for j in range(i + 1, min(i + 4, len(lines))):
                 more = _SIGNER_RE.search(lines[j])
                 if more:
-                    doc.signers += split_units(more.group("names"))
+                    doc.signers += split_names(more.group("names"))
                     end = j + 1
                 elif doc.signers and _is_name_list(lines[j]):
-                    doc.signers += split_units(lines[j])
+                    doc.signers += split_names(lines[j])
                     end = j + 1
                 else:
                     break
             break
         if signer:
-            doc.signers += split_units(signer.group("names"))
+            doc.signers += split_names(signer.group("names"))
             end = i + 1
             continue
         if i < 4 and _COPY_RE.match(s) and doc.copy_number is None and not mark_lines:
@@ -190,18 +197,71 @@ def _take_head(lines: list[str], doc: Gongwen) -> int:
             doc.urgency = rest
             end = i + 1
             continue
+        if mark_lines and _ORDER_NO_RE.fullmatch(s) and _mark_word(squeeze("".join(mark_lines))) == "令":
+            doc.number, doc.number_serial, doc.number_kind = s, s, "令号"
+            end = i + 1
+            break
+        if mark_lines and re.fullmatch(r"第\d{1,4}期", s):
+            end = i + 1   # a 纪要's 期号 is not a 发文字号
+            continue
+        dated = _DATE_AR.search(s)
+        if (mark_lines and _mark_word(squeeze("".join(mark_lines))) == "纪要" and dated
+                and dated.end() == len(s) and _is_unit(s[:dated.start()])):
+            doc.date, doc.date_arabic = dated.group(0), True   # 10.3: office and date under the mark
+            doc.date_value, doc.date_invalid = _date_of(dated)
+            end = i + 1
+            break
+        word = _mark_word(s)
+        if word:
+            mark_lines.append(line)
+            end = i + 1
+            continue
         if _looks_like_title(s) or s.endswith(("：", ":")):
             break
         if _is_mark_line(s):
-            mark_lines.append(s)
+            following = squeeze(lines[i + 1]) if i + 1 < len(lines) else ""
+            if not mark_lines and following.startswith("关于") and doc.number is None:
+                break  # "西平县人民政府" over "关于…的通告": the title's first line
+            mark_lines.append(line)
             end = i + 1
             continue
         if mark_lines:
             break
     if mark_lines:
-        doc.issuer_mark = "".join(mark_lines)
         doc.issuers = mark_issuers(mark_lines)
+        doc.issuer_mark = _mark_text(mark_lines, doc.issuers)
     return end
+
+
+_ORDER_NO_RE = re.compile(r"第\d{1,5}号")
+
+
+def _mark_word(s: str) -> str | None:
+    """What a line that is a 发文机关标志 ends with: 文件, 令 (an organ's), 纪要 (a meeting's)."""
+    if s.startswith("关于") or any(p in s for p in "。，,；;"):
+        return None
+    if s.endswith("文件") and len(s) <= 60:
+        return "文件"
+    if re.search(r"(政府|局|委|办)令$", s) and len(s) <= 30:
+        return "令"
+    if s.endswith("纪要") and re.search(r"(政府|委员会|局|办公室|委)", s) and len(s) <= 40:
+        return "纪要"
+    return None
+
+
+def _mark_text(mark_lines: list[str], issuers: list[str]) -> str:
+    """The mark as printed, spaces out; for a joint mark laid out as a table ("甲局  文件"
+    over "乙局"), the organs in order, then the word."""
+    joined = squeeze("".join(mark_lines))
+    word = next((w for w in ("文件",) if any(re.search(r"\s+文件$|^文件$", x.strip()) for x in mark_lines)), None)
+    if word and len(issuers) > 1:
+        return "".join(issuers) + word
+    return joined
+
+
+def split_names(text: str) -> list[str]:
+    """签发人 names: any space (one full-width space too) or punctuation separates them."""
+    return [p for p in re.split(r"[\s\u3000，,、；;]+", text.strip()) if p]
 
 
 def _set_number(doc: Gongwen, m: re.Match) -> None:
@@ -222,7 +282,8 @@ def _is_mark_line(s: str) -> bool:
 
 
 def mark_issuers(mark_lines: list[str]) -> list[str]:
-    """The organs of a 发文机关标志: "西平县农业农村局西平县财政局文件" → both."""
+    """The organs of a 发文机关标志: "西平县农业农村局西平县财政局文件" → both;
+    "西平县人民政府常务会议纪要" → 西平县人民政府."""
     names: list[str] = []
     for line in mark_lines:
         for chunk in re.split(r"\s{2,}", line.strip()):
@@ -233,7 +294,10 @@ def mark_issuers(mark_lines: list[str]) -> list[str]:
 
 
 def _strip_mark_word(s: str) -> str:
-    s = re.sub(r"(文件|函|纪要)$", "", s)
+    if s.endswith("纪要"):
+        organ = re.match(r"^(.*?(人民政府办公室|人民政府|政府|委员会|办公室|局|委))", s)
+        return organ.group(1) if organ else ""
+    s = re.sub(r"(文件|函)$", "", s)
     if re.search(r"(政府|局|委|办)令$", s):
         s = s[:-1]
     return s
@@ -283,11 +347,8 @@ def _take_title(lines: list[str], doc: Gongwen) -> list[str]:
     if not parts:
         return lines
     title = "".join(parts)
-    if kind_of_title(title) is None and not title.startswith("关于") and len(parts) > 1:
-        parts, i = parts[:1], 1
-        title = parts[0]
-        if kind_of_title(title) is None and not title.startswith("关于"):
-            return lines
+    if kind_of_title(title) is None and "关于" not in title:
+        return lines  # the text starts right away (a 纪要 or 令 without a title)
     doc.title = title
     doc.kind = kind_of_title(title)
     # A second complete title before the 主送: a draft with two titles.
@@ -317,50 +378,38 @@ def _take_recipients(lines: list[str], doc: Gongwen) -> list[str]:
 
 
 def _take_closing(lines: list[str], doc: Gongwen) -> None:
-    """正文, 附件说明, 发文机关署名, 成文日期 and 附注, from the end back."""
-    end = len(lines)
-    # 附注: a parenthesised line after the date.
-    if end and _NOTE_RE.match(squeeze(lines[end - 1])):
-        doc.note = _NOTE_RE.match(squeeze(lines[end - 1])).group("note")
-        end -= 1
-    date_at = None
-    for i in range(end - 1, max(-1, end - 6), -1):
-        s = squeeze(lines[i])
+    """正文, 附件说明, 发文机关署名, 成文日期 and 附注. The 署名 and date close the text;
+    what follows them is the 附注 and, in a 印发 notice, the document it issues."""
+    date_at = _closing_date(lines)
+    body_end = len(lines)
+    if date_at is not None:
+        s = squeeze(lines[date_at])
         m = _DATE_AR.search(s) or _DATE_CN.search(s)
-        if m and (m.end() == len(s)) and (m.start() == 0 or _is_unit(s[:m.start()])):
-            date_at = i
-            doc.date = m.group(0)
-            doc.date_arabic = m.re is _DATE_AR
-            doc.date_value, doc.date_invalid = _date_of(m)
-            if m.start() > 0:
-                doc.signature = [s[:m.start()]]
-            break
-        if _NOTE_RE.match(s) and doc.note is None:
-            doc.note = _NOTE_RE.match(s).group("note")
-            end = i
-    if date_at is None:
-        body_end = end
-    else:
-        body_end = date_at
-        if not doc.signature:
-            sig: list[str] = []
-            j = date_at - 1
-            while j >= 0 and len(sig) < 4 and _is_unit(squeeze(lines[j])):
-                sig.insert(0, squeeze(lines[j]))
-                j -= 1
-            doc.signature = sig
+        doc.date = m.group(0)
+        doc.date_arabic = m.re is _DATE_AR
+        doc.date_value, doc.date_invalid = _date_of(m)
+        signature = [s[:m.start()]] if m.start() > 0 else []
+        j = date_at - 1
+        while j >= 0 and len(signature) < 4 and _signature_names(lines[j]):
+            signature[:0] = _signature_names(lines[j])
+            j -= 1
+        doc.signature = signature
+        body_end = j + 1
+        after = [squeeze(x) for x in lines[date_at + 1:date_at + 3]]
+        if after:
+            note = _NOTE_RE.match(after[0]) or re.fullmatch(r"[（(](.{2,60})[)）]", after[0])
+            if note:
+                doc.note = note.group(1) if note.re is not _NOTE_RE else note.group("note")
+    elif doc.date is None:
+        # No date: the 署名 may still close the text.
+        j = len(lines) - 1
+        signature = []
+        while j > 0 and len(signature) < 4 and _signature_names(lines[j]):
+            signature[:0] = _signature_names(lines[j])
+            j -= 1
+        if signature:
+            doc.signature = signature
             body_end = j + 1
-        else:
-            j = date_at - 1
-            while j >= 0 and len(doc.signature) < 4 and _is_unit(squeeze(lines[j])):
-                doc.signature.insert(0, squeeze(lines[j]))
-                j -= 1
-            body_end = j + 1
-        if date_at + 1 < end and doc.note is None:
-            tail = "".join(squeeze(x) for x in lines[date_at + 1:end])
-            m = re.fullmatch(r"[（(](.*)[)）]", tail)
-            if m:
-                doc.note = m.group(1)
     body = lines[:body_end]
     # 附件说明: "附件：1.…" and its numbered continuation lines, after the text.
     for i, line in enumerate(body):
@@ -377,6 +426,41 @@ def _take_closing(lines: list[str], doc: Gongwen) -> None:
             body = body[:i]  # 附件说明 closes the text
             break
     doc.body = body
+
+
+def _closing_date(lines: list[str]) -> int | None:
+    """The line of the 成文日期: the first full-line date right after a 署名 (so a 印发
+    notice's own date, not the issued document's), else a full-line date near the end."""
+    def date_line(s: str):
+        m = _DATE_AR.search(s) or _DATE_CN.search(s)
+        if m and m.end() == len(s) and (m.start() == 0 or _is_unit(s[:m.start()])):
+            return m
+        return None
+
+    for i, line in enumerate(lines):
+        s = squeeze(line)
+        m = date_line(s)
+        if m and (m.start() > 0 or (i > 0 and _signature_names(lines[i - 1]))):
+            return i
+    for i in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
+        if date_line(squeeze(lines[i])):
+            return i
+    return None
+
+
+_LEADER_SIGN_RE = re.compile(r"^(县长|代县长|副县长|常务副县长|主任|局长|书记|镇长|乡长)[\u4e00-\u9fff·]{2,4}$")
+
+
+def _signature_names(line: str) -> list[str]:
+    """The 署名 on a line: one organ, organs side by side (a joint document), or a
+    leader's title and name (a 令 or 议案 signed by the head, 7.3.5.3)."""
+    pieces = [squeeze(p) for p in re.split(r"[ ]{2,}|\u3000+", line.strip()) if p.strip()]
+    if pieces and all(_is_unit(p) for p in pieces):
+        return pieces
+    whole = squeeze(line)
+    if _is_unit(whole) or _LEADER_SIGN_RE.match(whole):
+        return [whole]
+    return []
 
 
 def _is_unit(s: str) -> bool:

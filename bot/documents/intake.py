@@ -89,7 +89,7 @@ def read_upload(data: bytes, filename: str, limits: Limits, ocr: OcrEngine | Non
         raise IntakeError("broken_docx", "这个 .docx 文件已损坏或并不是 Word 文档，打不开。"
                                          "请在 Word 或 WPS 中重新保存后再发送。")
     elif suffix in ("", ".txt", ".md", ".text"):
-        result = Extracted(_text_lines(data), "text")
+        result = Extracted(_text_lines(data, markdown=suffix == ".md"), "text")
     else:
         raise IntakeError("unsupported", f"不支持“{suffix}”类型的文件。请发送 {SUPPORTED}。")
     lines = _clean(result.lines)
@@ -123,7 +123,7 @@ def _clean(lines: list[str]) -> list[str]:
 
 # -- text --------------------------------------------------------------------------------
 
-def _text_lines(data: bytes) -> list[str]:
+def _text_lines(data: bytes, markdown: bool = False) -> list[str]:
     text = None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -141,7 +141,11 @@ def _text_lines(data: bytes) -> list[str]:
                 continue
     if text is None:
         raise IntakeError("encoding", "无法识别这个文字文件的编码。请另存为 UTF-8 后再发送。")
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if markdown:  # headings, emphasis and quotes are layout, not text
+        lines = [re.sub(r"^\s{0,3}(#{1,6}\s+|>\s?)", "", line) for line in lines]
+        lines = [re.sub(r"(\*\*|__)(.+?)\1", r"\2", line) for line in lines]
+    return lines
 
 
 # -- .docx -------------------------------------------------------------------------------

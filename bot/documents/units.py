@@ -15,6 +15,7 @@ from bot.procedures.roster import Roster
 
 GOVERNMENT, OFFICE, DEPARTMENT, TOWNSHIP = "县政府", "县政府办公室", "部门", "乡镇"
 UPPER, PARTY, CONGRESS, LEADER, OTHER_COUNTY, UNKNOWN = "上级", "县委", "人大", "领导", "外县", "未知"
+UPPER_DEPARTMENT = "上级部门"   # a city or provincial department (not the government itself)
 # The issuers the signing rules know.
 ISSUER_KINDS = (GOVERNMENT, OFFICE, DEPARTMENT, TOWNSHIP)
 _TOWNSHIP_RE = re.compile(r"^(.{1,6}?[镇乡])(人民政府)?$|街道办事处$|街道$")
@@ -81,7 +82,7 @@ class UnitDirectory:
         if place == "other":
             return Unit(OTHER_COUNTY, name)
         if place == "upper":
-            return Unit(UPPER, name)
+            return Unit(UPPER if self._is_government(local) else UPPER_DEPARTMENT, name)
         if local in self.office or local in ("县" + o for o in self.office):
             return Unit(OFFICE, name)
         if local in self.government or local in ("县" + g for g in self.government):
@@ -102,6 +103,14 @@ class UnitDirectory:
         if _TOWNSHIP_RE.search(bare):
             return Unit(TOWNSHIP, name)          # a township the roster does not list
         return Unit(UNKNOWN, name)
+
+    @staticmethod
+    def _is_government(name: str) -> bool:
+        """驻马店市人民政府, 市政府, 省人民政府办公厅, 国务院, 市委: a government or party
+        committee above, not one of its departments."""
+        rest = re.sub(r"^(中共)?[\u4e00-\u9fff]{0,6}?(市|省|自治州)", "", name)
+        return (name.startswith("国务院") or rest in ("", "人民政府", "政府", "人民政府办公室", "政府办公室",
+                                                    "人民政府办公厅", "政府办", "委", "委员会", "委办公室"))
 
     def _local(self, name: str) -> tuple[str, str]:
         """The name without our county's prefix, and where it sits: "ours", "upper"
@@ -133,7 +142,7 @@ def direction(issuer: Unit | None, recipients: list[Unit], groups: int) -> str |
         return None
     kinds = {r.kind for r in recipients}
     if issuer.kind in (DEPARTMENT, TOWNSHIP):
-        if kinds & {GOVERNMENT, OFFICE, LEADER, UPPER, PARTY, CONGRESS}:
+        if kinds & {GOVERNMENT, OFFICE, LEADER, UPPER, UPPER_DEPARTMENT, PARTY, CONGRESS}:
             return "上行文"
         if groups and not kinds:
             return "下行文"

@@ -88,7 +88,7 @@ def test_the_corpus_covers_every_kind_rule_and_check(service):
                            "check.multiple_recipients", "check.to_leader"}
 
 
-@pytest.mark.parametrize("code,name,data", bad_files(), ids=lambda v: v if isinstance(v, str) and len(v) < 40 else "")
+@pytest.mark.parametrize("code,name,data", [pytest.param(c, n, d, id=f"{c}-{n}") for c, n, d in bad_files()])
 def test_bad_files_are_refused_with_their_reason(code, name, data):
     limits = Limits(max_bytes=60 * 1024 * 1024)
     ocr = OcrEngine(enabled=code != "scan_without_ocr")
