@@ -29,7 +29,7 @@ from aiohttp import web
 from sqlalchemy.exc import OperationalError
 from telegram import BotCommand, Update
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.config import Config
@@ -352,6 +352,10 @@ class TelegramService:
             if file.file_size is not None and file.file_size > limit:
                 return replace(event, attachment=replace(att, error="too_big"))
             data = bytes(await file.download_as_bytearray())
+        except BadRequest as exc:  # "file is too big": over the bot download limit
+            too_big = "too big" in (exc.message or "").lower()
+            log.warning("downloading a file failed: %s", exc.message)
+            return replace(event, attachment=replace(att, error="too_big" if too_big else "download"))
         except TelegramError as exc:
             log.warning("downloading a file failed: %s", type(exc).__name__)
             return replace(event, attachment=replace(att, error="download"))

@@ -174,6 +174,34 @@ def test_in_a_group_only_a_file_addressed_to_the_bot_is_read(api, tg_config, see
     assert len([c for c in api.calls if c["method"] == "getFile"]) == 1
 
 
+def test_a_reply_to_a_file_in_the_group_reads_that_file(api, tg_config, seed_index, ids):
+    uid, other = ids["agri"], ids["director"]
+
+    async def scenario():
+        async with running(tg_config, seed_index):
+            posted = api.send_document(uid, QINGSHI, "请示.docx", chat_id=GROUP_CHAT)  # the bot never sees it
+            assert posted["update_id"] is None
+            api.send_text(other, f"@{api.username} 这个文件谁签", chat_id=GROUP_CHAT,
+                          reply_to_message_id=posted["message"]["message_id"])
+            return await api.async_wait_for(to_chat(GROUP_CHAT, "审批"))
+
+    reply = run(scenario())
+    assert reply["text"].startswith("审批：分管副县长（示例·副县长乙）")
+
+
+def test_a_file_telegram_will_not_hand_over_is_said_to_be_too_big(api, tg_config, seed_index, ids):
+    uid = ids["agri"]
+    api.download_limit = 1000  # as Telegram does above 20 MB: getFile answers "file is too big"
+
+    async def scenario():
+        async with running(tg_config, seed_index):
+            api.send_document(uid, QINGSHI, "请示.docx", declared_size=500)
+            return await api.async_wait_for(to_chat(uid, "MB"))
+
+    reply = run(scenario())
+    assert "超过" in reply["text"] and "网络" not in reply["text"]
+
+
 def test_a_strangers_file_is_not_downloaded(api, tg_config, seed_index):
     async def scenario():
         async with running(tg_config, seed_index):
