@@ -141,12 +141,17 @@ def cmd_route_file(args) -> int:
         answers[slot.strip()] = value.strip()
     engine = _open_engine(cfg)
     service = DocumentService.from_config(cfg, engine.frontdesk, engine.index)
+    asker = None
+    if args.as_name:
+        asker = engine.frontdesk.roster.by_name(args.as_name)
+        if asker is None:
+            return _fail(f"花名册中没有“{args.as_name}”")
     if path.stat().st_size > service.kit.limits.max_bytes:
         data = path.read_bytes()[: service.kit.limits.max_bytes + 1]
     else:
         data = path.read_bytes()
     try:
-        report = service.read(data, path.name, answers=answers)
+        report = service.read(data, path.name, answers=answers, asker=asker)
     except IntakeError as exc:
         if args.json:
             print(json.dumps({"error": exc.message, "code": exc.code}, ensure_ascii=False))
@@ -367,6 +372,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--answer", action="append", metavar="SLOT=VALUE",
                    help="what the document does not say, e.g. subject_area=水利 (repeatable)")
     p.add_argument("--form", metavar="OUT.docx", help="write the filled 发文稿纸 here")
+    p.add_argument("--as", dest="as_name", metavar="NAME",
+                   help="the roster member who sent it (拟稿单位, and the 分管 area of their department)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_route_file)
 

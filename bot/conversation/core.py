@@ -68,7 +68,7 @@ class Conversation:
         if att is not None:
             if self.files is None or att.data is None or att.error or not (event.private or event.addressed):
                 return None
-            return Prepared(f"file:{att.file_id or att.filename}", self.files.read(att))
+            return Prepared(f"file:{att.file_id or att.filename}", self.files.read(att, person))
         text = (event.text or "").strip()
         command = _COMMAND_RE.match(text)
         if command:

@@ -32,9 +32,9 @@ class FileDesk:
         self.office = office
 
     # -- reading (outside the unit of work) ------------------------------------------------
-    def read(self, attachment: Attachment) -> DocumentReport | IntakeError:
+    def read(self, attachment: Attachment, asker=None) -> DocumentReport | IntakeError:
         try:
-            return self.service.read(attachment.data or b"", attachment.filename)
+            return self.service.read(attachment.data or b"", attachment.filename, asker=asker)
         except IntakeError as exc:
             return exc
         except Exception:  # a file shaped like nothing we expected: said, never a traceback
@@ -47,7 +47,7 @@ class FileDesk:
         if attachment.error:
             key = _DOWNLOAD_ERRORS.get(attachment.error, "file_download_failed")
             return ctx.reply(self.say(key, limit=self.service.kit.limits.max_bytes // (1024 * 1024)))
-        result = prepared if prepared is not None else self.read(attachment)
+        result = prepared if prepared is not None else self.read(attachment, ctx.person)
         if isinstance(result, IntakeError):
             log.info("a sent file was refused: %s", result.code)
             return ctx.reply(self.say("file_refused", reason=result.message))
@@ -84,11 +84,11 @@ class FileDesk:
     def press(self, ctx: Context, flow: FlowState, choice: str) -> Outcome:
         source = Source.from_dict(flow.data["source"])
         answers = dict(flow.data.get("answers") or {})
-        report = self.service.again(source, answers)
+        report = self.service.again(source, answers, asker=ctx.person)
         question = next((q for q in report.questions if q.slot == flow.step), None)
         index = parse_choice(choice, len(question.options)) if question else None
         if question is None or index is None:
             return Outcome.popup(self.say("stale_button"))
-        report = self.service.answer(source, answers, question, index)
+        report = self.service.answer(source, answers, question, index, asker=ctx.person)
         out = ctx.edit(f"{question.question}\n→ {question.options[index]}")
         return self._next(ctx, report, out)

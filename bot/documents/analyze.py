@@ -92,6 +92,7 @@ class DocumentReport:
     citations: list[Citation]
     questions: list[Question]               # still open, in the order they will be asked
     answers: dict
+    asker_department: str | None = None      # who sent it: the 拟稿单位 of a 县政府 document
 
     @property
     def done(self) -> bool:
@@ -148,6 +149,8 @@ def analyze_upload(data: bytes, filename: str, kit: DocumentKit, frontdesk, inde
 
 def analyze_lines(source: Source, kit: DocumentKit, frontdesk, index, *, asker=None,
                   answers: dict | None = None) -> DocumentReport:
+    """`asker`: the roster Person who sent it; their department's 分管 area is offered
+    when the title points to none."""
     answers = dict(answers or {})
     roster = frontdesk.roster
     doc = parse_gongwen(source.lines)
@@ -173,7 +176,8 @@ def analyze_lines(source: Source, kit: DocumentKit, frontdesk, index, *, asker=N
         if routing is not None:
             chair_pending = any(q.slot == "meeting_chair" for q in questions)
             if _needs_area(routing) and "subject_area" not in answers and not chair_pending:
-                q = area_question(doc.title or "", doc.body, roster)
+                own = roster.area_of_department(asker.department) if asker is not None else None
+                q = area_question(doc.title or "", doc.body, roster, fallback=own)
                 if q is not None:
                     questions.append(q)
             warnings += _rule_warnings(routing, frontdesk, index)
@@ -181,7 +185,9 @@ def analyze_lines(source: Source, kit: DocumentKit, frontdesk, index, *, asker=N
     questions.sort(key=lambda q: SLOT_ORDER.index(q.slot))
     if facts.countersign is not None and routing is None and error is not None:
         citations = citations_for(index, _consult_cites(frontdesk))
-    return DocumentReport(source, doc, facts, routing, error, warnings, citations, questions, answers)
+    department = getattr(asker, "department", None) if asker is not None else None
+    return DocumentReport(source, doc, facts, routing, error, warnings, citations, questions, answers,
+                          department)
 
 
 def _needs_area(r: RoutingResult) -> bool:

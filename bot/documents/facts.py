@@ -293,8 +293,9 @@ def _countersign(doc: Gongwen, lead: Unit | None, co_issuers: list[Unit], units:
     return departments, reasons
 
 
-def area_question(title: str, body: list[str], roster: Roster) -> Question | None:
-    """Which 分管 area the matter belongs to, with the one the title points to first."""
+def area_question(title: str, body: list[str], roster: Roster, *, fallback: str | None = None) -> Question | None:
+    """Which 分管 area the matter belongs to, with the one the title points to first (or
+    else `fallback`, the sender's department's area)."""
     areas = list(dict.fromkeys(a for d in roster.deputies for a in d.portfolio))
     if not areas:
         return None
@@ -302,12 +303,14 @@ def area_question(title: str, body: list[str], roster: Roster) -> Question | Non
     scored = sorted(((_overlap(a, squeeze(title)) * 2 + _overlap(a, text), -i, a)
                      for i, a in enumerate(areas)), reverse=True)
     best = scored[0][2] if scored and scored[0][0] >= 4 else None
+    hint = "按标题看" if best else "按您所在单位看"
+    best = best or (fallback if fallback in areas else None)
     options = ([best] if best else []) + [a for a in areas if a != best]
     labels = []
     for a in options:
         deputy = roster.deputy_for_area(a)
         labels.append(f"{a}（{deputy.name}）" if deputy else a)
-    question = (f"按标题看，这份公文属于“{best}”分管领域，对吗？不对请选其他领域。" if best
+    question = (f"{hint}，这份公文属于“{best}”分管领域，对吗？不对请选其他领域。" if best
                 else "这份公文属于哪个分管领域？选一下就能确定由哪位副县长签发。")
     return Question("subject_area", question, labels, options, 0 if best else None)
 

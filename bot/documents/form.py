@@ -158,7 +158,11 @@ def form_values(report, template: FormTemplate) -> dict[str, str]:
                 who = f"{s.role}（{s.person}）" if s.person and s.person != s.role else s.role
                 review.append(f"{who} {s.label}")
     issuer = f.issuer.name if f.issuer else (d.signature[0] if d.signature else "")
-    drafting = (f.issuer.department or f.issuer.name) if f.issuer else ""
+    # 拟稿单位: the issuing department itself; for a 县政府 or office document, the sender's.
+    if f.issuer is not None and f.issuer.kind in ("部门", "乡镇"):
+        drafting = f.issuer.department or f.issuer.name
+    else:
+        drafting = report.asker_department or ""
     checks = "；".join(f"{w.text}（{w.source}）" for w in report.warnings[:4])
     return {
         "issuer": _organ(issuer), "number": d.number or "", "secrecy": d.secrecy or "",

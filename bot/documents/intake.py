@@ -8,6 +8,7 @@ temporary image for OCR, inside a directory removed before returning.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import unicodedata
 import zipfile
@@ -17,6 +18,10 @@ from pathlib import PurePath
 from lxml import etree
 
 from bot.documents.ocr import OcrEngine
+
+# pypdf warns about every odd file it is given ("EOF marker not found"); a sender's broken
+# PDF is answered in the chat, not logged as a problem of ours.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 SUPPORTED = ".docx、.pdf、.txt、.md 或图片（照片、扫描件）"
 

@@ -21,17 +21,19 @@ class DocumentService:
     def from_config(cls, cfg, frontdesk, index) -> "DocumentService":
         return cls(DocumentKit.from_config(cfg, frontdesk.roster), frontdesk, index)
 
-    def read(self, data: bytes, filename: str, *, answers: dict | None = None) -> DocumentReport:
-        """Raises IntakeError (a Chinese message) when the file cannot be read."""
-        report = analyze_upload(data, filename, self.kit, self.frontdesk, self.index)
-        return self.again(report.source, answers) if answers else report
+    def read(self, data: bytes, filename: str, *, answers: dict | None = None, asker=None) -> DocumentReport:
+        """Raises IntakeError (a Chinese message) when the file cannot be read. `asker`:
+        the roster Person who sent it."""
+        report = analyze_upload(data, filename, self.kit, self.frontdesk, self.index, asker=asker)
+        return self.again(report.source, answers, asker=asker) if answers else report
 
-    def again(self, source: Source, answers: dict | None) -> DocumentReport:
-        return analyze_lines(source, self.kit, self.frontdesk, self.index, answers=answers)
+    def again(self, source: Source, answers: dict | None, *, asker=None) -> DocumentReport:
+        return analyze_lines(source, self.kit, self.frontdesk, self.index, answers=answers, asker=asker)
 
-    def answer(self, source: Source, answers: dict, question: Question, option: int) -> DocumentReport:
+    def answer(self, source: Source, answers: dict, question: Question, option: int, *,
+               asker=None) -> DocumentReport:
         """The report after the user picked `option` of `question`."""
-        return self.again(source, {**answers, question.slot: question.values[option]})
+        return self.again(source, {**answers, question.slot: question.values[option]}, asker=asker)
 
     def form(self, report: DocumentReport) -> FilledForm:
         return fill_form(self.kit.template, form_values(report, self.kit.template))

@@ -90,3 +90,22 @@ def test_a_document_from_another_county_is_refused_for_routing(make_conversation
                       "现申请资金。", "遂平县农业农村局", "2026年11月3日"])
     out = make_conversation().handle(sent(ids["agri"], data))
     assert "不是西平县的单位" in out.messages[0].text and not _documents(out)
+
+
+def test_the_senders_department_suggests_the_area_when_the_title_does_not(make_conversation, ids):
+    from tests.conversation.test_telegram_documents import make_docx
+
+    data = make_docx(["西平县人民政府文件", "西政文〔2026〕52号", "关于做好2027年元旦期间有关工作的通知",
+                      "各乡镇人民政府，县政府各部门：", "现就有关工作通知如下。", "西平县人民政府", "2026年11月25日"])
+    uid = ids["示例·教育局局长"]
+    conv = make_conversation()
+    out = conv.handle(sent(uid, data))
+    out = press(conv, uid, out.messages[-1], "一般事项（按分工由副县长签发）")
+    area = out.messages[-1]
+    assert "按您所在单位看" in area.text and buttons(area)[0][0] == "教育（示例·副县长甲）"
+    out = press(conv, uid, area, "教育（示例·副县长甲）")
+    [form] = _documents(out)
+    from bot.documents.intake import docx_lines
+    import io, zipfile
+    cells = "\n".join(docx_lines(zipfile.ZipFile(io.BytesIO(form.document[1])).read("word/document.xml")))
+    assert "拟稿单位  教育局" in cells
