@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 QUIT_WORDS = {"/quit", "/exit", "退出", "quit", "exit"}
 BANNER = ("县政府工作规则助手（终端版）。输入问题后回车；有选项时输入序号；"
-          "“/as 姓名”切换身份；输入“退出”或按 Ctrl-D 结束。")
+          "“/file 文件路径”发送公文问谁签；“/as 姓名”切换身份；输入“退出”或按 Ctrl-D 结束。")
 
 
 class ConsoleChat:

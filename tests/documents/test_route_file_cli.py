@@ -87,3 +87,18 @@ def test_bad_files_exit_non_zero_with_a_chinese_message(seed_config, tmp_path):
     r = run(["route-file", "--answer", "oops", str(old)], data_dir, cwd=tmp_path)
     assert r.returncode != 0 and "--answer" in r.stderr + r.stdout
     assert "Traceback" not in r.stderr
+
+
+def test_the_terminal_chat_takes_a_path_and_shows_the_form(seed_config, tmp_path):
+    path = tmp_path / "请示.txt"
+    path.write_bytes(REQUEST.replace("县人民政府，县财政局：", "县人民政府：").encode("gb18030"))
+    r = run(["chat", "--as", "示例·农业农村局局长"], seed_config.storage.data_dir, cwd=tmp_path,
+            stdin=f"/file {path}\n/file {tmp_path / '没有.docx'}\n/file\n")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "审批：分管副县长（示例·副县长乙）" in out
+    assert "〔文件〕" in out and "拟请 分管副县长（示例·副县长乙） 审批" in out  # the form, as text
+    saved = out.split("〔文件〕", 1)[1].split("\n", 1)[0].strip()
+    assert saved.endswith(".docx") and zipfile.is_zipfile(saved)
+    assert "没有找到文件" in out and "用法：/file" in out
+    assert "Traceback" not in r.stderr
