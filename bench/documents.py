@@ -32,6 +32,8 @@ from bot.procedures.frontdesk import FrontDesk  # noqa: E402
 from bot.retrieval.index import KnowledgeIndex  # noqa: E402
 from bot.services.documents import DocumentService  # noqa: E402
 from tests.documents.corpus import ROSTER_PATH, bad_files, corpus  # noqa: E402
+from tests.documents.heldout import heldout  # noqa: E402
+from tests.documents.test_corpus import heldout_truth  # noqa: E402
 from tests.documents.scoring import ASPECTS, ELEMENTS, OCR_ELEMENTS, element_results, route_results  # noqa: E402
 
 
@@ -106,6 +108,19 @@ def main() -> int:
             false_checks[c] += 1
         if not all(result.values()):
             misses.append({"sample": s.name, "routing": {k: v for k, v in result.items() if not v}})
+    heldout_elements = defaultdict(lambda: [0, 0])
+    heldout_docs = 0
+    for h in heldout():
+        extracted = read_upload(h.data, h.filename, kit.limits, kit.ocr)
+        doc = parse_gongwen(extracted.lines)
+        results = element_results(heldout_truth(h), doc)
+        heldout_docs += all(results.values())
+        for e, ok in results.items():
+            heldout_elements[e][0] += ok
+            heldout_elements[e][1] += 1
+            if not ok:
+                misses.append({"heldout": h.name, "element": e, "expected": h.truth.get(e),
+                               "got": doc.as_dict().get(e)})
     bad = []
     for code, name, data in bad_files():
         ocr = OcrEngine(enabled=code != "scan_without_ocr")
@@ -122,6 +137,8 @@ def main() -> int:
     report = {
         "samples": len(samples), "ocr": ocr_ok, "skipped": skipped,
         "elements": {e: {"right": r, "of": n, "accuracy": round(r / n, 3)} for e, (r, n) in elements.items()},
+        "heldout": {"documents": len(heldout()), "fully_right": heldout_docs,
+                    "elements": {e: {"right": r, "of": n} for e, (r, n) in heldout_elements.items()}},
         "routing": {a: {"right": r, "of": n} for a, (r, n) in aspects.items()},
         "rules": {k: {"right": r, "of": n} for k, (r, n) in sorted(per_rule.items())},
         "checks": {k: {"found": r, "expected": n, "false_alarms": false_checks.get(k, 0)}
@@ -152,6 +169,14 @@ def _print(r: dict) -> None:
         if e in r["elements"]:
             v = r["elements"][e]
             print(f"  {e:<20} {v['right']:>3}/{v['of']:<3}  {v['accuracy']:.3f}")
+    h = r["heldout"]
+    right = sum(v["right"] for v in h["elements"].values())
+    total = sum(v["of"] for v in h["elements"].values())
+    print(f"\nheld-out corpus (written blind to the parser): {h['fully_right']}/{h['documents']} documents "
+          f"fully right, {right}/{total} elements")
+    for e, v in h["elements"].items():
+        if v["right"] != v["of"]:
+            print(f"  {e:<20} {v['right']:>3}/{v['of']}")
     print("\nrouting aspect        right/of")
     for a in ASPECTS:
         if a in r["routing"]:

@@ -183,6 +183,9 @@ def analyze_lines(source: Source, kit: DocumentKit, frontdesk, index, *, asker=N
             warnings += _rule_warnings(routing, frontdesk, index)
             citations = citations_for(index, routing.cites)
     questions.sort(key=lambda q: SLOT_ORDER.index(q.slot))
+    if any(q.slot == "subject_area" for q in questions):
+        # Being asked: the routing's "没有说明公文所属的分管领域" says nothing more.
+        warnings = [w for w in warnings if not (w.id == "roster" and "分管领域" in w.text)]
     if facts.countersign is not None and routing is None and error is not None:
         citations = citations_for(index, _consult_cites(frontdesk))
     department = getattr(asker, "department", None) if asker is not None else None

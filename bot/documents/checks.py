@@ -65,7 +65,9 @@ def _upward_without_signer(c: Context) -> bool:
 
 
 def _title_kind(c: Context) -> bool:
-    return bool(c.doc.title) and c.doc.kind is None
+    from bot.documents.gongwen import kind_of_title
+
+    return bool(c.doc.title) and kind_of_title(c.doc.title) is None
 
 
 def _recipients_missing(c: Context) -> bool:

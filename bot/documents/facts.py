@@ -162,7 +162,7 @@ def document_facts(doc: Gongwen, units: UnitDirectory, roster: Roster, table: Ki
         # any 主送, only a 请示/报告 is still taken as meant for the county government.
         if to or doc.kind not in ("请示", "报告"):
             facts.refusal = _not_to_county(lead, doc)
-            facts.countersign = _consultation(lead, recipients)
+            facts.countersign = _consultation(lead, recipients + issuers[1:])
             return facts
     kmap = table.doc_kind(issuer_kind, doc, to)
     if kmap is None:
@@ -218,7 +218,7 @@ def _consultation(lead: Unit, recipients: list[Unit]) -> Countersign | None:
               if r.kind in (DEPARTMENT, TOWNSHIP) and r.name != lead.name]
     if not others:
         return None
-    return Countersign(list(dict.fromkeys(others)), ["部门之间征求意见或会签文件"])
+    return Countersign(list(dict.fromkeys(others)), ["部门之间征求意见或会签文件（联合行文的各部门会签）"])
 
 
 def _meeting(doc: Gongwen, table: KindTable, roster: Roster, slots: dict, facts: DocumentFacts) -> None:

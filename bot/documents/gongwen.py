@@ -119,6 +119,8 @@ def parse_gongwen(raw_lines: list[str]) -> Gongwen:
     if doc.kind is None and doc.title is None and doc.issuer_mark:
         word = _mark_word(doc.issuer_mark)
         doc.kind = {"令": "命令", "纪要": "纪要"}.get(word or "")  # 10.2, 10.3: the mark names it
+    if doc.kind is None and doc.title:
+        doc.kind = kind_of_closing(doc.body)
     return doc
 
 
@@ -372,9 +374,21 @@ def _take_recipients(lines: list[str], doc: Gongwen) -> list[str]:
             return lines
         if s.endswith(("：", ":")):
             text = "".join(squeeze(x) for x in lines[: i + 1])
-            doc.recipients = split_units(text.rstrip("：:"))
+            names = split_units(text.rstrip("：:"))
+            if not _look_like_recipients(names):
+                return lines  # "为…，现就有关事项通告如下：" opens the text of a 通告
+            doc.recipients = names
             return lines[i + 1:]
     return lines
+
+
+def _look_like_recipients(names: list[str]) -> bool:
+    """A 主送 line names organs, groups or people; a sentence that ends in a colon
+    ("为…，现就有关事项通告如下：") opens the text instead."""
+    text = "".join(names)
+    if re.search(r"(如下|现就|现将|为了|根据|按照|依据|经研究|特此)", text):
+        return False
+    return bool(names) and all(len(n) <= 25 for n in names)
 
 
 def _take_closing(lines: list[str], doc: Gongwen) -> None:
@@ -417,8 +431,11 @@ def _take_closing(lines: list[str], doc: Gongwen) -> None:
         if m and i > 0:
             items = [m.group("rest")] if m.group("rest") else []
             for more in body[i + 1:]:
-                if _ENUM_RE.match(squeeze(more)):
-                    items.append(squeeze(more))
+                more = squeeze(more)
+                if _ENUM_RE.match(more):
+                    items.append(more)
+                elif items and _unclosed(items[-1]):
+                    items[-1] += more   # a name wrapped at the line's end (PDF text)
                 else:
                     break
             doc.attachments = [re.sub(r"^(\d{1,2}[.．、]|[（(]\d{1,2}[)）])", "", x).strip()
@@ -461,6 +478,22 @@ def _signature_names(line: str) -> list[str]:
     if _is_unit(whole) or _LEADER_SIGN_RE.match(whole):
         return [whole]
     return []
+
+
+def _unclosed(s: str) -> bool:
+    return s.count("（") + s.count("(") + s.count("《") > s.count("）") + s.count(")") + s.count("》")
+
+
+# Closing formulas that name the 文种 when the title does not (a title without one is
+# still flagged by the format check title.kind).
+_CLOSINGS = (("妥否，请批示", "请示"), ("妥否,请批示", "请示"), ("特此请示", "请示"), ("特此报告", "报告"),
+             ("特此通知", "通知"), ("特此通告", "通告"), ("特此公告", "公告"), ("特此通报", "通报"),
+             ("特此批复", "批复"), ("此复", "批复"), ("特此函告", "函"), ("请函复", "函"), ("盼复", "函"))
+
+
+def kind_of_closing(body: list[str]) -> str | None:
+    tail = squeeze("".join(body[-3:]))
+    return next((kind for words, kind in _CLOSINGS if words in tail), None)
 
 
 def _is_unit(s: str) -> bool:
