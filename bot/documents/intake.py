@@ -24,6 +24,8 @@ from bot.documents.ocr import OcrEngine
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 SUPPORTED = ".docx、.pdf、.txt、.md 或图片（照片、扫描件）"
+# Pages of a scanned PDF that are read by OCR at the start (the last page is read too).
+OCR_PAGES = 2
 
 
 class IntakeError(Exception):
@@ -311,17 +313,24 @@ def _read_pdf(data: bytes, limits: Limits, ocr: OcrEngine | None) -> Extracted:
                                     "（Tesseract 和 tesseract-ocr-chi-sim）。请发送 .docx 或带文字的 PDF，"
                                     "或请管理员安装文字识别。")
     lines = []
-    for page in pages:
+    # What decides the route is on the first pages (版头, 标题, 主送) and the last (署名,
+    # 版记): a long scan is read there only, so that an answer takes seconds, not minutes.
+    chosen = list(range(len(pages)))
+    if len(pages) > OCR_PAGES + 1:
+        chosen = list(range(OCR_PAGES)) + [len(pages) - 1]
+    for number in chosen:
         try:
-            images = list(page.images)
+            images = list(pages[number].images)
         except Exception:
             images = []
         for image in images:
             lines.extend(ocr.read_image(image.data))
     if not lines:
         raise IntakeError("no_text", "这个扫描件里没有识别出文字。请发送更清晰的扫描件或 .docx。")
-    return Extracted(lines, "scan", pages=len(pages), ocr=True,
-                     notes=["文字由扫描件识别而来，请核对识别结果。"])
+    notes = ["文字由扫描件识别而来，请核对识别结果。"]
+    if len(chosen) < len(pages):
+        notes.append(f"扫描件共 {len(pages)} 页，只识别了前 {OCR_PAGES} 页和最后一页。")
+    return Extracted(lines, "scan", pages=len(pages), ocr=True, notes=notes)
 
 
 # -- images ------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ log = logging.getLogger(__name__)
 
 # Refuse images that decode to more than this many pixels (a decompression bomb).
 MAX_PIXELS = 60_000_000
-_CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
 
 
 class OcrEngine:
@@ -84,7 +83,8 @@ class OcrEngine:
 
 
 def tidy(line: str) -> str:
-    """Tesseract puts spaces between Chinese characters; take them out."""
-    line = re.sub(rf"(?<={_CJK})\s+(?={_CJK})", "", line)
-    line = re.sub(rf"(?<={_CJK})\s+(?=[\[\]\d])|(?<=[\[\]\d])\s+(?={_CJK})", "", line)
+    """Tesseract puts spaces between Chinese characters (and around brackets and
+    numbers next to them); take out every space that does not sit between two ASCII
+    letters or digits."""
+    line = re.sub(r"(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])", "", line.strip())
     return line.strip()

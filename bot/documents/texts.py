@@ -37,6 +37,7 @@ def report_text(report, *, with_citations: bool = True) -> str:
     lines.append(summary_line(report))
     if report.source.ocr:
         lines.append("（文字由图片识别，请核对。）")
+    lines += [f"（{n}）" for n in report.source.notes if "只识别了" in n]
     if r is not None and len(r.steps) > 1:
         lines.append("流程：")
         lines += [f"{s.order}. {step_text(s)}" for s in r.steps]

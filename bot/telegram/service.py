@@ -342,6 +342,8 @@ class TelegramService:
         """Fetch a sent file into memory (never to disk), within Telegram's 20 MB bot
         limit; what went wrong is left on the attachment for the conversation to say."""
         att = event.attachment
+        if not (event.private or event.addressed):
+            return event  # a file posted in a group for others: not ours to fetch
         limit = self.cfg.documents.max_bytes
         if att.size is not None and att.size > limit:
             return replace(event, attachment=replace(att, error="too_big"))
