@@ -274,3 +274,18 @@ def test_without_ocr_a_photo_gets_told_plainly(api, tg_config, seed_index, ids):
 
     reply = run(scenario())
     assert "tesseract-ocr-chi-sim" in reply["text"]
+
+
+def test_without_privacy_mode_a_group_file_for_others_is_not_fetched(api, tg_config, seed_index, ids):
+    api.privacy_mode = False  # the bot sees every group message
+    uid = ids["agri"]
+
+    async def scenario():
+        async with running(tg_config, seed_index):
+            api.send_document(uid, QINGSHI, "请示.docx", chat_id=GROUP_CHAT)
+            api.send_text(uid, "/help", chat_id=GROUP_CHAT)  # something that is answered, to wait on
+            return await api.async_wait_for(to_chat(GROUP_CHAT, "我能做的事"))
+
+    run(scenario())
+    assert not [c for c in api.calls if c["method"] in ("getFile", "download")]
+    assert [r["text"][:5] for r in api.sent if r["chat_id"] == GROUP_CHAT] == ["我能做的事"]
