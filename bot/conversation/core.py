@@ -410,7 +410,7 @@ class Conversation:
         if press.kind == "rm":
             return self.remind.cancel(ctx, press.id)
         if press.kind == "dl":
-            note = self.remind.joint_deadline(ctx, press.day)
+            note = self.remind.joint_deadline(ctx, press.day, press.what or "")
             return Outcome(notice=note or self.say("stale_button"), alert=not note).extend(
                 ctx.reply(note) if note else Outcome())
         return self.leave.press(ctx, press)

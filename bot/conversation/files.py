@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 
-from bot.conversation.inputs import parse_choice
-from bot.conversation.messages import (Attachment, Button, Context, Message, Outcome, in_rows,
-                                       keyboard)
+from bot.conversation.inputs import parse_choice, parse_press
+from bot.conversation.messages import (CALLBACK_DATA_LIMIT, Attachment, Button, Context, Message,
+                                       Outcome, in_rows, keyboard)
 from bot.conversation.store import ChatStore, FlowState
 from bot.documents.analyze import DocumentReport, Source
 from bot.documents.intake import IntakeError
@@ -72,7 +72,11 @@ class FileDesk:
         deadline = report.countersign_deadline
         buttons = ()
         if deadline is not None and deadline.due_date is not None:
-            buttons = keyboard([Button(self.say("joint_button"), f"dl|{deadline.due_date.isoformat()}")])
+            data = f"dl|{deadline.due_date.isoformat()}"
+            number = report.doc.number or ""
+            if number and len(f"{data}|{number}".encode()) <= CALLBACK_DATA_LIMIT and parse_press(f"{data}|{number}"):
+                data += f"|{number}"  # the reminders then name the document
+            buttons = keyboard([Button(self.say("joint_button"), data)])
         out.extend(ctx.reply(text, buttons))
         if report.routing is not None or report.facts.countersign is not None:
             form = self.service.form(report)

@@ -67,6 +67,11 @@ class Press:
     id: int | None = None
     step: int | None = None
     day: date | None = None
+    what: str | None = None   # "dl": the 发文字号 of the document the deadline is for
+
+
+# A 发文字号 as a button may carry it: 机关代字, year in brackets, serial, 号.
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（【]\d{4}[〕\]］)）】]\d{1,5}号")
 
 
 def parse_press(data: str | None) -> Press | None:
@@ -80,9 +85,12 @@ def parse_press(data: str | None) -> Press | None:
     if kind == "rm" and len(fields) == 1:
         reminder = parse_id(fields[0])
         return Press("rm", id=reminder) if reminder is not None else None
-    if kind == "dl" and len(fields) == 1:
+    if kind == "dl" and len(fields) in (1, 2):
         day = parse_iso_date(fields[0])
-        return Press("dl", day=day) if day is not None else None
+        what = fields[1] if len(fields) == 2 else None
+        if day is None or (what is not None and not _DOC_NUMBER.fullmatch(what)):
+            return None
+        return Press("dl", day=day, what=what)
     if kind in REQUEST_KINDS and len(fields) in (1, 2):
         request = parse_id(fields[0])
         step = parse_id(fields[1]) if len(fields) == 2 else None

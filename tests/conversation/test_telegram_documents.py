@@ -90,6 +90,7 @@ def test_a_sent_docx_gets_its_signer_and_a_filled_form(api, tg_config, seed_inde
 
     reply, form, reminders = run(scenario())
     assert len(reminders) == 2 and all(r.chat_id == uid for r in reminders)
+    assert all("西农〔2026〕12号" in r.text for r in reminders)  # named by its 发文字号
     first = reply["text"].split("\n")[0]
     assert first.startswith("审批：分管副县长（示例·副县长乙）"), reply["text"]
     assert "西农〔2026〕12号" in reply["text"] and "第四十九条" in reply["text"]
