@@ -122,6 +122,10 @@ class Conversation:
             return Outcome()
         if self.files is None:
             return ctx.reply(self.say("unknown_command"))
+        flow, _ = self.store.flow(ctx.chat, event.user_id)
+        if flow is not None and flow.name in ("leave", "reject"):
+            # A half-filled form is not thrown away for a file: finish or cancel it first.
+            return ctx.reply(self.say("file_busy"))
         self.store.clear_flow(ctx.chat, event.user_id)  # a new document starts afresh
         prepared = ctx.prepared
         ready = prepared.answer if prepared is not None and prepared.question.startswith("file:") else None

@@ -109,3 +109,15 @@ def test_the_senders_department_suggests_the_area_when_the_title_does_not(make_c
     import io, zipfile
     cells = "\n".join(docx_lines(zipfile.ZipFile(io.BytesIO(form.document[1])).read("word/document.xml")))
     assert "拟稿单位  教育局" in cells
+
+
+def test_a_file_sent_mid_leave_form_keeps_the_form(make_conversation, ids):
+    uid = ids["agri"]
+    conv = make_conversation()
+    out = conv.handle(Event(uid, uid, True, text="/leave"))
+    before = conv.store.flow(uid, uid)[0]
+    assert before.name == "leave"
+    out = conv.handle(sent(uid, QINGSHI))
+    assert "没填完" in out.messages[0].text and not _documents(out)
+    after = conv.store.flow(uid, uid)[0]
+    assert (after.name, after.step, after.nonce) == (before.name, before.step, before.nonce)
