@@ -194,7 +194,7 @@ def _refusal(lead: Unit | None, units: UnitDirectory) -> str | None:
     if lead.kind == OTHER_COUNTY:
         return (f"这份公文的发文机关是“{lead.name}”，不是{units.county}的单位。本助手按{units.county}"
                 f"的工作规则确定审签程序，外县的公文请按该县的规定办理；如果是发给本县的来文，请交县政府办公室按收文程序办理。")
-    if lead.kind in (UPPER, PARTY, CONGRESS):
+    if lead.kind in (UPPER, UPPER_DEPARTMENT, PARTY, CONGRESS):
         return (f"这份公文由“{lead.name}”制发，是本县收到的来文，不由县政府签发。"
                 "请交县政府办公室按收文程序登记、拟办。")
     return None

@@ -85,6 +85,7 @@ def test_units_come_from_the_roster_and_the_county_file():
     assert units.resolve("西平县人民政府").kind == "县政府"
     assert units.resolve("县政府办公室").kind == "县政府办公室"
     assert units.resolve("驻马店市人民政府").kind == "上级"
+    assert units.resolve("驻马店市水利局").kind == "上级部门"
     assert units.resolve("遂平县农业农村局").kind == "外县"
     assert units.resolve("中共西平县委").kind == "县委"
     assert units.resolve("县人大常委会").kind == "人大"
