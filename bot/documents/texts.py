@@ -29,7 +29,7 @@ def report_text(report, *, with_citations: bool = True) -> str:
         lines.append(report.error)
     elif r is not None and r.signer_role:
         verb = "审批" if r.sign_action == "approve" else "签发"
-        lines.append(f"{verb}：{who_text(r.signer_role, r.signer)}" + (f"（{r.steps[-1].note}）" if r.steps and r.steps[-1].note else ""))
+        lines.append(f"{verb}：{who_text(r.signer_role, r.signer)}")  # the fact asked for, alone
         for alt in r.alternatives:
             lines.append(f"或：{who_text(alt.role, alt.person)}")
     elif r is not None:
