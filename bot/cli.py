@@ -146,10 +146,8 @@ def cmd_route_file(args) -> int:
         asker = engine.frontdesk.roster.by_name(args.as_name)
         if asker is None:
             return _fail(f"花名册中没有“{args.as_name}”")
-    if path.stat().st_size > service.kit.limits.max_bytes:
-        data = path.read_bytes()[: service.kit.limits.max_bytes + 1]
-    else:
-        data = path.read_bytes()
+    with path.open("rb") as f:  # one byte past the limit is enough to refuse it
+        data = f.read(service.kit.limits.max_bytes + 1)
     try:
         report = service.read(data, path.name, answers=answers, asker=asker)
     except IntakeError as exc:

@@ -1,19 +1,21 @@
 """Terminal chat: the same conversation engine as Telegram, one line per message.
 
 `/file PATH` sends a document (a 公文 to route); the 发文稿纸 that comes back is saved
-under <data_dir>/forms and shown as text. Buttons are shown as numbered choices; typing the number presses it. `/as 姓名` acts
+under <data_dir>/forms and shown as text. Buttons are shown as numbered choices; typing
+the number presses it. `/as 姓名` acts
 as another roster member, so a whole leave request (apply, approve, 销假) can be walked
 through in one terminal. Messages for other people are printed with their name."""
 from __future__ import annotations
 
+import io
 import logging
 import sys
 import threading
 import time
-
-from bot.conversation.core import Conversation
+import zipfile
 from pathlib import Path
 
+from bot.conversation.core import Conversation
 from bot.conversation.messages import Attachment, Event, Outcome
 from bot.db import unit_of_work
 
@@ -100,8 +102,6 @@ class ConsoleChat:
         path = self._save_document(name, data)
         self._print(f"{m.text}\n〔文件〕{path}")
         if name.endswith(".docx"):
-            import zipfile, io
-
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 self._print("\n".join(docx_lines(z.read("word/document.xml"))))
 

@@ -63,7 +63,6 @@ _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM",
                 b"II*\x00", b"MM\x00*")
 _SPREADSHEET_SUFFIXES = {".xls", ".xlsx", ".xlsm", ".et", ".ets", ".csv", ".ods"}
-_OLD_WORD_SUFFIXES = {".doc", ".wps", ".wpt", ".dot"}
 # Invisible characters that Word and PDF producers leave in text.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
