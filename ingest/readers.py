@@ -58,14 +58,25 @@ def _read_text(path: Path) -> list[str]:
     data = path.read_bytes()
     if b"\x00" in data[:4096]:
         raise ReadError(f"{path.name}: looks like a binary file, not text")
+    text = decode_text(data)
+    if text is None:
+        raise ReadError(f"{path.name}: not UTF-8 or GB18030 text")
+    return split_lines(text)
+
+
+def decode_text(data: bytes) -> str | None:
+    """Chinese text as files carry it: UTF-8 (with or without BOM), else GB18030 (which
+    covers GBK and GB2312); None when it is neither."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:
-        raise ReadError(f"{path.name}: not UTF-8 or GB18030 text")
+    return None
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines, whatever the line ends (CRLF, CR, LF)."""
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 

@@ -505,31 +505,13 @@ class BotApiStandIn(ThreadedServer):
 
     def _media_message(self, user_id: int, media: dict, caption: str | None,
                        chat_id: int | None, reply_to_message_id: int | None) -> dict:
-        chat_id = user_id if chat_id is None else chat_id
-        with self._cond:
-            user = self._remember_user(user_id)
-            chat = self._remember_chat(chat_id)
-            if chat["type"] == "private":
-                self.started.add(user_id)
-            message: dict[str, Any] = {"message_id": self._new_message_id(chat_id), "from": user,
-                                       "chat": chat, "date": int(time.time()), **copy.deepcopy(media)}
-            if caption:
-                message["caption"] = caption
-                entities = auto_entities(caption)
-                if entities:
-                    message["caption_entities"] = entities
-            if reply_to_message_id is not None:
-                target = self._stored(chat_id, reply_to_message_id)
-                if target is None:
-                    raise KeyError(f"no message {reply_to_message_id} in chat {chat_id} to reply to")
-                message["reply_to_message"] = self._for_embedding(target)
-            self._messages[(chat_id, message["message_id"])] = message
-            if chat["type"] != "private" and self.privacy_mode and not self._reaches_bot(message):
-                return {"update_id": None, "message": copy.deepcopy(message), "delivered": False}
-            update = self._enqueue({"message": copy.deepcopy(message)})
-            result = copy.deepcopy(update)
-        self._notify_updates()
-        return result
+        content = dict(media)
+        if caption:
+            content["caption"] = caption
+            entities = auto_entities(caption)
+            if entities:
+                content["caption_entities"] = entities
+        return self._from_user(user_id, chat_id, content, reply_to_message_id=reply_to_message_id)
 
     @property
     def base_url(self) -> str:
@@ -1105,6 +1087,20 @@ class BotApiStandIn(ThreadedServer):
         Without ``entities``, bot_command and mention entities are computed (UTF-16 offsets).
         ``reply_to_message_id`` embeds the stored message replied to. Returns the update.
         """
+        entities = auto_entities(text) if entities is None else entities
+        content: dict[str, Any] = {"text": text}
+        if entities:
+            content["entities"] = copy.deepcopy(entities)
+        return self._from_user(user_id, chat_id, content, first_name=first_name, username=username,
+                               chat_type=chat_type, title=title,
+                               reply_to_message_id=reply_to_message_id)
+
+    def _from_user(self, user_id: int, chat_id: int | None, content: dict, *,
+                   first_name: str | None = None, username: str | None = None,
+                   chat_type: str | None = None, title: str | None = None,
+                   reply_to_message_id: int | None = None) -> dict:
+        """Store a message from ``user_id`` with ``content`` (text, or a document or photo
+        with its caption) and queue its update, as Telegram would deliver it."""
         chat_id = user_id if chat_id is None else chat_id
         if user_id <= 0:
             raise ValueError("user_id must be positive")
@@ -1117,10 +1113,7 @@ class BotApiStandIn(ThreadedServer):
                 self.started.add(user_id)
             message: dict[str, Any] = {"message_id": self._new_message_id(chat_id),
                                        "from": user, "chat": chat, "date": int(time.time()),
-                                       "text": text}
-            entities = auto_entities(text) if entities is None else entities
-            if entities:
-                message["entities"] = copy.deepcopy(entities)
+                                       **copy.deepcopy(content)}
             if reply_to_message_id is not None:
                 target = self._stored(chat_id, reply_to_message_id)
                 if target is None:

@@ -141,10 +141,11 @@ class DocumentReport:
 
 
 def analyze_upload(data: bytes, filename: str, kit: DocumentKit, frontdesk, index, *,
-                   asker=None) -> DocumentReport:
+                   asker=None, answers: dict | None = None) -> DocumentReport:
     """Raises IntakeError (Chinese message) for a file that cannot be read."""
     extracted = read_upload(data, filename, kit.limits, kit.ocr)
-    return analyze_lines(Source.of(filename, extracted), kit, frontdesk, index, asker=asker)
+    return analyze_lines(Source.of(filename, extracted), kit, frontdesk, index, asker=asker,
+                         answers=answers)
 
 
 def analyze_lines(source: Source, kit: DocumentKit, frontdesk, index, *, asker=None,

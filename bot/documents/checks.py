@@ -4,11 +4,11 @@ module holds the test for each id. A finding is a warning, never a verdict."""
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from bot.documents.data import read_toml
 from bot.documents.gongwen import ADDRESSED_KINDS, Gongwen
 
 
@@ -107,10 +107,7 @@ TESTS: dict[str, Callable[[Context], bool]] = {
 
 
 def load_checks(path: Path) -> list[CheckSpec]:
-    try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ChecksError(f"{path}: {exc}") from exc
+    raw = read_toml(path, ChecksError)
     specs = []
     for i, entry in enumerate(raw.get("check", []), start=1):
         if set(entry) != {"id", "source", "text"}:

@@ -6,10 +6,10 @@ The mapping is data (knowledge/gongwen/kinds.toml); this module only applies it.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.documents.data import read_toml
 from bot.documents.gongwen import Gongwen, squeeze
 from bot.documents.units import (CONGRESS, DEPARTMENT, GOVERNMENT, ISSUER_KINDS, LEADER, OFFICE,
                                  OTHER_COUNTY, PARTY, TOWNSHIP, UNKNOWN, UPPER, UPPER_DEPARTMENT, Unit,
@@ -61,10 +61,7 @@ class KindTable:
 
     @classmethod
     def load(cls, path: Path) -> "KindTable":
-        try:
-            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise KindsError(f"{path}: {exc}") from exc
+        raw = read_toml(path, KindsError)
         maps = []
         for i, entry in enumerate(raw.get("map", []), start=1):
             unknown = set(entry) - _MAP_KEYS

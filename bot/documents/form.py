@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import io
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.documents.data import read_toml
 
 FIELDS = {"issuer", "number", "secrecy", "urgency", "title", "recipients", "cc", "drafting_unit",
           "drafter", "review", "countersign", "countersign_deadline", "signer", "sign_line",
@@ -38,10 +39,7 @@ class FormTemplate:
 
     @classmethod
     def load(cls, path: Path) -> "FormTemplate":
-        try:
-            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise FormError(f"{path}: {exc}") from exc
+        raw = read_toml(path, FormError)
         rows = []
         for i, row in enumerate(raw.get("row", []), start=1):
             cells = []

@@ -209,8 +209,7 @@ def _take_head(lines: list[str], doc: Gongwen) -> int:
         dated = _DATE_AR.search(s)
         if (mark_lines and _mark_word(squeeze("".join(mark_lines))) == "纪要" and dated
                 and dated.end() == len(s) and _is_unit(s[:dated.start()])):
-            doc.date, doc.date_arabic = dated.group(0), True   # 10.3: office and date under the mark
-            doc.date_value, doc.date_invalid = _date_of(dated)
+            _set_date(doc, dated)   # 10.3: the office and the date under the mark
             end = i + 1
             break
         word = _mark_word(s)
@@ -399,31 +398,20 @@ def _take_closing(lines: list[str], doc: Gongwen) -> None:
     if date_at is not None:
         s = squeeze(lines[date_at])
         m = _DATE_AR.search(s) or _DATE_CN.search(s)
-        doc.date = m.group(0)
-        doc.date_arabic = m.re is _DATE_AR
-        doc.date_value, doc.date_invalid = _date_of(m)
-        signature = [s[:m.start()]] if m.start() > 0 else []
-        j = date_at - 1
-        while j >= 0 and len(signature) < 4 and _signature_names(lines[j]):
-            signature[:0] = _signature_names(lines[j])
-            j -= 1
-        doc.signature = signature
-        body_end = j + 1
+        _set_date(doc, m)
+        inline = [s[:m.start()]] if m.start() > 0 else []   # "西平县教育局 2020年3月5日"
+        above, body_end = _signature_above(lines, date_at, first=0, room=4 - len(inline))
+        doc.signature = above + inline
         after = [squeeze(x) for x in lines[date_at + 1:date_at + 3]]
         if after:
             note = _NOTE_RE.match(after[0]) or re.fullmatch(r"[（(](.{2,60})[)）]", after[0])
             if note:
                 doc.note = note.group(1) if note.re is not _NOTE_RE else note.group("note")
     elif doc.date is None:
-        # No date: the 署名 may still close the text.
-        j = len(lines) - 1
-        signature = []
-        while j > 0 and len(signature) < 4 and _signature_names(lines[j]):
-            signature[:0] = _signature_names(lines[j])
-            j -= 1
-        if signature:
-            doc.signature = signature
-            body_end = j + 1
+        # No date: the 署名 may still close the text (never its first line).
+        above, start = _signature_above(lines, len(lines), first=1)
+        if above:
+            doc.signature, body_end = above, start
     body = lines[:body_end]
     # 附件说明: "附件：1.…" and its numbered continuation lines, after the text.
     for i, line in enumerate(body):
@@ -443,6 +431,23 @@ def _take_closing(lines: list[str], doc: Gongwen) -> None:
             body = body[:i]  # 附件说明 closes the text
             break
     doc.body = body
+
+
+def _set_date(doc: Gongwen, m: re.Match) -> None:
+    doc.date = m.group(0)
+    doc.date_arabic = m.re is _DATE_AR
+    doc.date_value, doc.date_invalid = _date_of(m)
+
+
+def _signature_above(lines: list[str], end: int, *, first: int, room: int = 4) -> tuple[list[str], int]:
+    """The 署名 on the lines just above `end` (up to `room` names, none above line
+    `first`), and the index where it starts."""
+    names: list[str] = []
+    j = end - 1
+    while j >= first and len(names) < room and _signature_names(lines[j]):
+        names[:0] = _signature_names(lines[j])
+        j -= 1
+    return names, j + 1
 
 
 def _closing_date(lines: list[str]) -> int | None:

@@ -18,6 +18,7 @@ from pathlib import PurePath
 from lxml import etree
 
 from bot.documents.ocr import OcrEngine
+from ingest.readers import decode_text, split_lines
 
 # pypdf warns about every odd file it is given ("EOF marker not found"); a sender's broken
 # PDF is answered in the chat, not logged as a problem of ours.
@@ -139,15 +140,10 @@ def _text_lines(data: bytes, markdown: bool = False) -> list[str]:
     else:
         if b"\x00" in data[:4096]:
             raise IntakeError("binary", f"这个文件不是文字文件，我读不了。请发送 {SUPPORTED}。")
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
+        text = decode_text(data)
     if text is None:
         raise IntakeError("encoding", "无法识别这个文字文件的编码。请另存为 UTF-8 后再发送。")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = split_lines(text)
     if markdown:  # headings, emphasis and quotes are layout, not text
         lines = [re.sub(r"^\s{0,3}(#{1,6}\s+|>\s?)", "", line) for line in lines]
         lines = [re.sub(r"(\*\*|__)(.+?)\1", r"\2", line) for line in lines]

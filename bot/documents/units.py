@@ -7,10 +7,10 @@ townships from the roster (each person's `department`)."""
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.documents.data import read_toml
 from bot.procedures.roster import Roster
 
 GOVERNMENT, OFFICE, DEPARTMENT, TOWNSHIP = "县政府", "县政府办公室", "部门", "乡镇"
@@ -50,10 +50,7 @@ class UnitDirectory:
 
     @classmethod
     def load(cls, path: Path, roster: Roster) -> "UnitDirectory":
-        try:
-            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise UnitsError(f"{path}: {exc}") from exc
+        raw = read_toml(path, UnitsError)
         known = {"county", "city", "government", "office", "party_committee", "congress",
                  "leader_titles", "aliases"}
         unknown = set(raw) - known

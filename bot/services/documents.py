@@ -24,8 +24,8 @@ class DocumentService:
     def read(self, data: bytes, filename: str, *, answers: dict | None = None, asker=None) -> DocumentReport:
         """Raises IntakeError (a Chinese message) when the file cannot be read. `asker`:
         the roster Person who sent it."""
-        report = analyze_upload(data, filename, self.kit, self.frontdesk, self.index, asker=asker)
-        return self.again(report.source, answers, asker=asker) if answers else report
+        return analyze_upload(data, filename, self.kit, self.frontdesk, self.index, asker=asker,
+                              answers=answers)
 
     def again(self, source: Source, answers: dict | None, *, asker=None) -> DocumentReport:
         return analyze_lines(source, self.kit, self.frontdesk, self.index, answers=answers, asker=asker)

@@ -344,29 +344,27 @@ class TelegramService:
         att = event.attachment
         if not (event.private or event.addressed):
             return event  # a file posted in a group for others: not ours to fetch
-        limit = self.cfg.documents.max_bytes
-        if att.size is not None and att.size > limit:
-            return replace(event, attachment=replace(att, error="too_big"))
         if self.conversation.directory.person(event.user_id) is None:
             return event  # a stranger's file is not downloaded
+
+        def failed(error: str):
+            return replace(event, attachment=replace(att, error=error))
+
+        limit = self.cfg.documents.max_bytes
+        if att.size is not None and att.size > limit:
+            return failed("too_big")
         try:
             file = await self.app.bot.get_file(att.file_id)
             if file.file_size is not None and file.file_size > limit:
-                return replace(event, attachment=replace(att, error="too_big"))
+                return failed("too_big")
             data = bytes(await file.download_as_bytearray())
         except BadRequest as exc:  # "file is too big": over the bot download limit
-            too_big = "too big" in (exc.message or "").lower()
             log.warning("downloading a file failed: %s", exc.message)
-            return replace(event, attachment=replace(att, error="too_big" if too_big else "download"))
-        except TelegramError as exc:
+            return failed("too_big" if "too big" in (exc.message or "").lower() else "download")
+        except Exception as exc:  # network errors, Telegram's or not: said, never a traceback
             log.warning("downloading a file failed: %s", type(exc).__name__)
-            return replace(event, attachment=replace(att, error="download"))
-        except Exception as exc:  # a network error: said to the user, never a traceback
-            log.warning("downloading a file failed: %s", type(exc).__name__)
-            return replace(event, attachment=replace(att, error="download"))
-        if len(data) > limit:
-            return replace(event, attachment=replace(att, error="too_big"))
-        return replace(event, attachment=replace(att, data=data))
+            return failed("download")
+        return failed("too_big") if len(data) > limit else replace(event, attachment=replace(att, data=data))
 
     def _event(self, update: Update):
         chat = update.effective_chat

@@ -101,15 +101,13 @@ def test_a_sent_docx_gets_its_signer_and_a_filled_form(api, tg_config, seed_inde
     methods = [c["method"] for c in api.calls]
     assert "getFile" in methods and "download" in methods
     # The form: a real .docx, signer named, the title and number copied, a blank to sign
-    doc = form["params"]
-    upload = next(r for r in api.sent if r is form)
-    data = upload["document"]["data"]
-    assert upload["document"]["filename"].endswith(".docx")
+    data = form["document"]["data"]
+    assert form["document"]["filename"].endswith(".docx")
     cells = _form_cells(data)
     assert "拟请 分管副县长（示例·副县长乙） 审批" in cells
     assert "关于申请高标准农田建设配套资金的请示" in cells and "西农〔2026〕12号" in cells
     assert "卫生健康委员会" in cells and "签字：＿" in cells
-    assert doc.get("caption", "").startswith("发文稿纸")
+    assert form["params"].get("caption", "").startswith("发文稿纸")
     # Nothing of the sent file is left on disk
     assert _disk_snapshot(tg_config) - before <= {p for p in _disk_snapshot(tg_config) if p.endswith(".sqlite3")}
 
